@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: BSL-1.0
+#ifndef CBPQ_FWD_HPP
+#define CBPQ_FWD_HPP
+
+/// \file Forward declarations of cbpq's main types.
+
+#include "config.hpp"
+
+CBPQ_BEGIN_NAMESPACE
+
+class error;
+class invalid_input;
+class parse_error;
+class verification_failure;
+class storage_failure;
+
+class seed;
+class commitment;
+class draw_key;
+class keyed_stream;
+
+CBPQ_END_NAMESPACE
+
+#endif
