@@ -1,0 +1,69 @@
+// Key derivation speed beside the obvious non-verifiable baseline, std::mt19937_64.
+#include <cbpq/random.hpp>
+
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+const cbpq::draw_key& bench_key() {
+    static const cbpq::draw_key key(
+        cbpq::seed::from_hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"),
+        "bench");
+    return key;
+}
+
+void BM_keys_integer(benchmark::State& state) {
+    const auto n = static_cast<std::uint64_t>(state.range(0));
+    const auto& key = bench_key();
+    for (auto _ : state) {
+        std::uint64_t acc = 0;
+        for (std::uint64_t id = 0; id < n; ++id) {
+            acc ^= key.entrant_key(id);
+        }
+        benchmark::DoNotOptimize(acc);
+    }
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_keys_integer)->Arg(1000000);
+
+void BM_keys_string16(benchmark::State& state) {
+    const auto n = static_cast<std::size_t>(state.range(0));
+    std::vector<std::string> ids(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        std::string s = "REG-" + std::to_string(1000000000000ULL + i);
+        s.resize(16, 'x');
+        ids[i] = s;
+    }
+    const auto& key = bench_key();
+    for (auto _ : state) {
+        std::uint64_t acc = 0;
+        for (const auto& id : ids) {
+            acc ^= key.entrant_key(std::string_view(id));
+        }
+        benchmark::DoNotOptimize(acc);
+    }
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_keys_string16)->Arg(1000000);
+
+// Baseline: the same number of 64-bit words from std::mt19937_64 (not keyed, not verifiable).
+void BM_mt19937_64(benchmark::State& state) {
+    const auto n = static_cast<std::uint64_t>(state.range(0));
+    std::mt19937_64 gen(42);
+    for (auto _ : state) {
+        std::uint64_t acc = 0;
+        for (std::uint64_t i = 0; i < n; ++i) {
+            acc ^= gen();
+        }
+        benchmark::DoNotOptimize(acc);
+    }
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_mt19937_64)->Arg(1000000);
+
+} // namespace
