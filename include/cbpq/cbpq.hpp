@@ -4,6 +4,7 @@
 
 /// \file Umbrella header: every public part of cbpq.
 
+#include "capacity.hpp"
 #include "config.hpp"
 #include "csv.hpp"
 #include "error.hpp"
