@@ -1241,7 +1241,8 @@ struct port_limits {
     /// The national total in effect and this port's apportioned share of it.
     std::optional<std::int64_t> national_total;
     std::optional<std::int64_t> national_share;
-    /// The result: the strictest of booking, week_cap and national_share; 0 if none applies.
+    /// The result: the strictest of booking, week_cap and national_share; 0 if neither booking
+    /// nor national_share applies (a week cap alone gives no capacity).
     std::int64_t persons = 0;
     friend bool operator==(const port_limits&, const port_limits&) = default;
 };
@@ -2016,6 +2017,12 @@ inline std::vector<port_limits> capacity_plan::limits(civil_date date) const {
         }
     }
     for (auto& o : out) {
+        // A week cap only limits: a port-day with no day rule, staffing, slots or national
+        // share has no capacity at all.
+        if (!o.booking && !o.national_share) {
+            o.persons = 0;
+            continue;
+        }
         std::optional<std::int64_t> v = o.booking;
         tighten(v, o.week_cap);
         tighten(v, o.national_share);
