@@ -255,6 +255,31 @@ TEST_CASE("capacity: staffing formula") {
     CHECK_THROWS_AS(s.validate(), cbpq::invalid_input);
 }
 
+namespace {
+
+// The least a daily_policy needs: limit(civil_date) const returning optional<int64_t>. Not
+// copyable beyond what the combinators need, no comparison, no other members.
+struct policy_archetype {
+    std::int64_t value;
+    [[nodiscard]] std::optional<std::int64_t> limit(civil_date) const { return value; }
+};
+
+} // namespace
+
+TEST_CASE("capacity: combinators ask nothing more of a policy than limit()") {
+    static_assert(cbpq::daily_policy<policy_archetype>);
+    const auto a = cbpq::strictest(policy_archetype{3}, policy_archetype{5});
+    const auto b = cbpq::precedence(policy_archetype{7}, policy_archetype{1});
+    const auto c = cbpq::sum(policy_archetype{2}, policy_archetype{4});
+    const auto d = cbpq::scaled(policy_archetype{10}, 1, 3);
+    CHECK(a.limit(D(2024, 1, 1)) == 3);
+    CHECK(b.limit(D(2024, 1, 1)) == 7);
+    CHECK(c.limit(D(2024, 1, 1)) == 6);
+    CHECK(d.limit(D(2024, 1, 1)) == 3);
+    static_assert(cbpq::daily_policy<decltype(a)>);
+    static_assert(cbpq::daily_policy<decltype(cbpq::strictest(a, b, c, d))>);
+}
+
 TEST_CASE("capacity: combinators compose small policies") {
     cbpq::date_overrides closed;
     closed.close(D(2023, 12, 25), D(2023, 12, 25));

@@ -514,15 +514,18 @@ inline void check_apportion(std::int64_t total, const std::vector<apportion_shar
     std::int64_t sum_min = 0, placeable = 0;
     for (std::size_t i = 0; i < shares.size(); ++i) {
         const auto& s = shares[i];
-        const std::string rec = "share " + std::to_string(i + 1);
+        // The record string is built only on the error path: this runs once per port-day.
         if (s.weight < 0 || s.weight > apportion_limit) {
-            throw_invalid_input(rec, "weight", "must be within 0..1000000000");
+            throw_invalid_input("share " + std::to_string(i + 1), "weight",
+                                "must be within 0..1000000000");
         }
         if (s.min < 0 || s.min > apportion_limit) {
-            throw_invalid_input(rec, "min", "must be within 0..1000000000");
+            throw_invalid_input("share " + std::to_string(i + 1), "min",
+                                "must be within 0..1000000000");
         }
         if (s.max && (*s.max < s.min || *s.max > apportion_limit)) {
-            throw_invalid_input(rec, "max", "must be at least min and at most 1000000000");
+            throw_invalid_input("share " + std::to_string(i + 1), "max",
+                                "must be at least min and at most 1000000000");
         }
         sum_min += s.min;
         placeable += s.weight > 0 ? share_max(s, total) : s.min;
@@ -1035,7 +1038,8 @@ inline double binomial_upper_tail(std::int64_t n, std::int64_t k, double q) noex
 /// with probability q, independently: B = family x b with the largest b such that
 /// P(Binomial(b, q) > floor(capacity / family)) <= epsilon, from the exact binomial tail.
 /// C=100, q=0.9: epsilon 5% gives 106, 1% gives 104; C=25 allows none (25); families of 3 at
-/// C=100: 102. Never below family x floor(capacity / family). O(b log b) time; throws
+/// C=100: 102. Never below family x floor(capacity / family). O((B - capacity) log B) time;
+/// capacity is limited to 10^8 persons to bound that. Throws
 /// invalid_input on q outside (0, 1], epsilon outside [0, 1), negative capacity or family < 1.
 [[nodiscard]] inline std::int64_t overbooking_limit(std::int64_t capacity, double q, double epsilon,
                                                     std::int64_t family = 1) {
