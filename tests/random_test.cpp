@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -287,4 +288,30 @@ TEST_CASE("golden key vectors (docs/randomness.md) reproduce byte for byte") {
         }
     }
     CHECK(actual == expected);
+}
+
+TEST_CASE("keys are the same from many threads at once (no shared mutable state)") {
+    const cbpq::draw_key key(cbpq::seed::from_public_values("1 2 3/4"), "threads");
+    constexpr std::uint64_t n = 20000;
+    std::uint64_t expected = 0;
+    for (std::uint64_t i = 0; i < n; ++i) {
+        expected ^= key.entrant_key(i) * (i | 1U);
+    }
+    std::vector<std::uint64_t> got(4, 0);
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < got.size(); ++t) {
+        threads.emplace_back([&key, &got, t] {
+            std::uint64_t acc = 0;
+            for (std::uint64_t i = 0; i < n; ++i) {
+                acc ^= key.entrant_key(i) * (i | 1U);
+            }
+            got[t] = acc;
+        });
+    }
+    for (auto& th : threads) {
+        th.join();
+    }
+    for (const auto g : got) {
+        CHECK(g == expected);
+    }
 }
