@@ -206,14 +206,25 @@ inline std::string ecdf_chart(std::string_view title, std::string_view x_label,
     std::vector<std::string> names;
     for (std::size_t i = 0; i < series.size(); ++i) {
         names.push_back(series[i].name);
-        std::string pts = num(f.px(0.0)) + "," + num(f.py(0.0));
+        // Appended piece by piece: GCC 12 at -O3 warns falsely (-Wrestrict, GCC bug 105651)
+        // on `" " + std::string` here.
+        std::string pts;
+        auto point = [&pts](double px, double py) {
+            if (!pts.empty()) {
+                pts += ' ';
+            }
+            pts += num(px);
+            pts += ',';
+            pts += num(py);
+        };
+        point(f.px(0.0), f.py(0.0));
         double prev = 0.0;
         for (const auto& [x, y] : series[i].steps) {
-            pts += " " + num(f.px(x)) + "," + num(f.py(prev));
-            pts += " " + num(f.px(x)) + "," + num(f.py(y));
+            point(f.px(x), f.py(prev));
+            point(f.px(x), f.py(y));
             prev = y;
         }
-        pts += " " + num(f.px(f.x_max)) + "," + num(f.py(prev));
+        point(f.px(f.x_max), f.py(prev));
         out += "<polyline fill=\"none\" stroke=\"" + std::string(colour(i)) +
                "\" stroke-width=\"1.5\" points=\"" + pts + "\"/>\n";
     }
