@@ -432,52 +432,65 @@ inline std::vector<std::size_t> port_limits(const port_capacity& p, const draw_o
     return out;
 }
 
-// Port names to capacity indexes: open addressing on a hash of the length and first eight
-// bytes, then one full comparison. Branch-light because ports arrive in random order.
+// Port names to capacity indexes in one probe: a hash of (length, first byte, last byte)
+// whose multiplier is chosen at construction so that the capacity's names do not collide,
+// then one comparison. Ports arrive in random order, so a probe loop or a branch on the name
+// length would mispredict on most entrants; names that share (length, first, last byte) fall
+// back to a linear scan.
 class port_lookup {
 public:
     explicit port_lookup(const day_capacity& cap) {
-        std::size_t size = 16;
-        while (size < cap.ports.size() * 4) {
-            size *= 2;
-        }
-        mask_ = size - 1;
-        slots_.assign(size, -1);
         names_.reserve(cap.ports.size());
-        for (std::size_t i = 0; i < cap.ports.size(); ++i) {
-            names_.emplace_back(cap.ports[i].port);
-            std::size_t h = hash(names_.back()) & mask_;
-            while (slots_[h] >= 0) {
-                h = (h + 1) & mask_;
+        for (const auto& p : cap.ports) {
+            names_.emplace_back(p.port);
+        }
+        for (std::size_t bits = 4; bits <= 12 && !perfect_; ++bits) {
+            for (std::uint64_t m = 1; m <= 64 && !perfect_; ++m) {
+                mult_ = 0x9e3779b97f4a7c15ULL * (2 * m + 1);
+                shift_ = static_cast<int>(64 - bits);
+                slots_.assign(std::size_t{1} << bits, -1);
+                perfect_ = true;
+                for (std::size_t i = 0; i < names_.size() && perfect_; ++i) {
+                    auto& slot = slots_[index(names_[i])];
+                    if (slot >= 0) {
+                        perfect_ = false;
+                    }
+                    slot = static_cast<std::int32_t>(i);
+                }
             }
-            slots_[h] = static_cast<std::int32_t>(i);
         }
     }
 
     // Capacity index of `name`, or -1.
     [[nodiscard]] std::int32_t find(std::string_view name) const noexcept {
-        std::size_t h = hash(name) & mask_;
-        for (;;) {
-            const std::int32_t i = slots_[h];
-            if (i < 0 || names_[static_cast<std::size_t>(i)] == name) {
-                return i;
-            }
-            h = (h + 1) & mask_;
+        if (CBPQ_LIKELY(perfect_)) {
+            const std::int32_t i = slots_[index(name)];
+            return i >= 0 && names_[static_cast<std::size_t>(i)] == name ? i : -1;
         }
+        for (std::size_t i = 0; i < names_.size(); ++i) {
+            if (names_[i] == name) {
+                return static_cast<std::int32_t>(i);
+            }
+        }
+        return -1;
     }
 
 private:
-    static std::size_t hash(std::string_view s) noexcept {
-        std::uint64_t w = 0;
-        std::memcpy(&w, s.data(), std::min<std::size_t>(s.size(), 8));
-        const std::uint64_t h =
-            (w ^ (static_cast<std::uint64_t>(s.size()) << 59)) * 0x9e3779b97f4a7c15ULL;
-        return static_cast<std::size_t>(h >> 40);
+    [[nodiscard]] std::size_t index(std::string_view s) const noexcept {
+        const std::size_t n = s.size();
+        const auto first =
+            static_cast<std::uint64_t>(n != 0 ? static_cast<unsigned char>(s[0]) : 0);
+        const auto last =
+            static_cast<std::uint64_t>(n != 0 ? static_cast<unsigned char>(s[n - 1]) : 0);
+        const std::uint64_t h = (static_cast<std::uint64_t>(n) << 16) | (first << 8) | last;
+        return static_cast<std::size_t>((h * mult_) >> shift_);
     }
 
     std::vector<std::int32_t> slots_;
     std::vector<std::string_view> names_;
-    std::size_t mask_ = 0;
+    std::uint64_t mult_ = 0;
+    int shift_ = 60;
+    bool perfect_ = false;
 };
 
 // Keeps the `limit` smallest (key, id) pairs of one (port, party size) seen so far in a buffer
@@ -515,20 +528,32 @@ struct pending_entry {
     return p;
 }
 
-// Exact duplicate-id check in O(n): equal ids have equal keys, so a bitset indexed by key bits
-// flags every second occurrence (and a few false alarms); only flagged keys are then checked
-// exactly, by their ids.
+// Exact duplicate-id check in O(n) without a hash set of ids: equal ids have equal keys, so a
+// bitset of 16 bits per entrant indexed by the top key bits flags every repeated key (and
+// about one entrant in 32 by accident). The flagged keys are then looked for among the low 32
+// key bits kept per entrant (through a second, cache-sized bitset), and only the few entrants
+// found are compared by id.
 class duplicate_filter {
 public:
     explicit duplicate_filter(std::size_t expected) {
-        const std::size_t bits = pow2_at_least(std::max<std::size_t>(expected * 8, 4096));
+        const std::size_t bits = pow2_at_least(std::max<std::size_t>(expected * 16, 4096));
         bits_.assign(bits / 64, 0);
         shift_ = 64 - static_cast<int>(std::countr_zero(bits));
-        keys_.reserve(expected);
+        low_.reserve(expected);
+    }
+
+    // Starts loading the bitset word of `key` (the bitset is larger than the caches; keys come
+    // eight at a time, so their misses overlap).
+    void prefetch(std::uint64_t key) const noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+        __builtin_prefetch(&bits_[static_cast<std::size_t>((key >> shift_) >> 6)], 1);
+#else
+        (void)key;
+#endif
     }
 
     void add(std::uint64_t key) {
-        keys_.push_back(key);
+        low_.push_back(static_cast<std::uint32_t>(key));
         const std::uint64_t b = key >> shift_;
         std::uint64_t& word = bits_[static_cast<std::size_t>(b >> 6)];
         const std::uint64_t m = std::uint64_t{1} << (b & 63);
@@ -538,46 +563,41 @@ public:
         word |= m;
     }
 
-    // Indexes (in input order) of every entrant whose key is shared with another, sorted by
-    // key.
-    [[nodiscard]] std::vector<std::pair<std::uint64_t, std::size_t>> shared_keys() {
-        std::vector<std::pair<std::uint64_t, std::size_t>> out;
+    // Input indexes of the entrants whose low 32 key bits equal those of a flagged key: a
+    // superset of every entrant whose key is shared with another. Ascending.
+    [[nodiscard]] std::vector<std::size_t> candidates() const {
+        std::vector<std::size_t> out;
         if (suspects_.empty()) {
             return out;
         }
-        std::sort(suspects_.begin(), suspects_.end());
-        suspects_.erase(std::unique(suspects_.begin(), suspects_.end()), suspects_.end());
-        // Open-addressing set of suspect keys, indexed by low key bits (keys are uniform).
-        const std::size_t size = pow2_at_least(suspects_.size() * 2);
-        const std::size_t mask = size - 1;
-        std::vector<std::uint64_t> table(size, 0);
-        std::vector<unsigned char> used(size, 0);
+        std::vector<std::uint32_t> low;
+        low.reserve(suspects_.size());
         for (const std::uint64_t k : suspects_) {
-            std::size_t h = static_cast<std::size_t>(k) & mask;
-            while (used[h] != 0) {
-                h = (h + 1) & mask;
-            }
-            used[h] = 1;
-            table[h] = k;
+            low.push_back(static_cast<std::uint32_t>(k));
         }
-        for (std::size_t i = 0; i < keys_.size(); ++i) {
-            const std::uint64_t k = keys_[i];
-            std::size_t h = static_cast<std::size_t>(k) & mask;
-            while (used[h] != 0) {
-                if (table[h] == k) {
-                    out.emplace_back(k, i);
-                    break;
-                }
-                h = (h + 1) & mask;
+        std::sort(low.begin(), low.end());
+        low.erase(std::unique(low.begin(), low.end()), low.end());
+        const std::size_t fbits = pow2_at_least(std::max<std::size_t>(low.size() * 64, 4096));
+        const std::uint32_t fmask = static_cast<std::uint32_t>(fbits - 1);
+        std::vector<std::uint64_t> filter(fbits / 64, 0);
+        for (const std::uint32_t l : low) {
+            const std::uint32_t b = l & fmask;
+            filter[b >> 6] |= std::uint64_t{1} << (b & 63);
+        }
+        for (std::size_t i = 0; i < low_.size(); ++i) {
+            const std::uint32_t l = low_[i];
+            const std::uint32_t b = l & fmask;
+            if (CBPQ_UNLIKELY(((filter[b >> 6] >> (b & 63)) & 1U) != 0) &&
+                std::binary_search(low.begin(), low.end(), l)) {
+                out.push_back(i);
             }
         }
-        std::sort(out.begin(), out.end());
         return out;
     }
 
 private:
     std::vector<std::uint64_t> bits_;
-    std::vector<std::uint64_t> keys_;
+    std::vector<std::uint32_t> low_;
     std::vector<std::uint64_t> suspects_;
     int shift_ = 0;
 };
@@ -716,6 +736,11 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
                         key.k0(), key.k1(), static_cast<unsigned char>(tags[i]), values[i]);
                 }
             }
+            if (dups) {
+                for (std::size_t i = 0; i < n; ++i) {
+                    dups->prefetch(keys[i]);
+                }
+            }
             for (std::size_t i = 0; i < n; ++i) {
                 place(its[i], keys[i]);
             }
@@ -732,28 +757,27 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
     }
 
     if (dups) {
-        const auto shared = dups->shared_keys();
-        if (!shared.empty()) {
-            // Few entries: fetch the elements by walking the range once.
-            std::vector<std::pair<std::size_t, std::size_t>> want; // (input index, slot)
-            for (std::size_t i = 0; i < shared.size(); ++i) {
-                want.emplace_back(shared[i].second, i);
-            }
-            std::sort(want.begin(), want.end());
-            std::vector<It> at(shared.size());
+        const std::vector<std::size_t> want = dups->candidates();
+        if (!want.empty()) {
+            // Few entrants: fetch them by walking the range once, recompute their keys, and
+            // compare the ids of equal keys.
+            std::vector<std::pair<std::uint64_t, It>> found;
+            found.reserve(want.size());
             auto cur = std::ranges::begin(entrants);
             std::size_t pos = 0;
-            for (const auto& [index, slot] : want) {
+            for (const std::size_t index : want) {
                 std::advance(cur, static_cast<std::ptrdiff_t>(index - pos));
                 pos = index;
-                at[slot] = cur;
+                found.emplace_back(key.entrant_key(std::invoke(id_proj, *cur)), cur);
             }
-            for (std::size_t i = 0; i < shared.size(); ++i) {
-                for (std::size_t j = i + 1; j < shared.size() && shared[j].first == shared[i].first;
+            std::sort(found.begin(), found.end(),
+                      [](const auto& a, const auto& b) { return a.first < b.first; });
+            for (std::size_t i = 0; i < found.size(); ++i) {
+                for (std::size_t j = i + 1; j < found.size() && found[j].first == found[i].first;
                      ++j) {
-                    if (compare_ids(std::invoke(id_proj, *at[i]), std::invoke(id_proj, *at[j])) ==
-                        0) {
-                        detail::throw_duplicate(std::invoke(id_proj, *at[i]));
+                    if (compare_ids(std::invoke(id_proj, *found[i].second),
+                                    std::invoke(id_proj, *found[j].second)) == 0) {
+                        detail::throw_duplicate(std::invoke(id_proj, *found[i].second));
                     }
                 }
             }

@@ -66,7 +66,7 @@ __attribute__((target("avx512f"))) inline void lane_keys_avx512(std::uint64_t k0
     __m512i v1 = _mm512_set1_epi64(static_cast<long long>(k1 ^ 0x646f72616e646f6dULL));
     __m512i v2 = _mm512_set1_epi64(static_cast<long long>(k0 ^ 0x6c7967656e657261ULL));
     __m512i v3 = _mm512_set1_epi64(static_cast<long long>(k1 ^ 0x7465646279746573ULL));
-    auto round = [&]() __attribute__((target("avx512f"))) {
+    auto round = [&]() __attribute__((target("avx512f"), always_inline)) {
         v0 = _mm512_add_epi64(v0, v1);
         v1 = _mm512_rol_epi64(v1, 13);
         v1 = _mm512_xor_si512(v1, v0);
@@ -102,7 +102,7 @@ __attribute__((target("avx512f"))) inline void lane_keys_avx512(std::uint64_t k0
 #pragma GCC diagnostic pop
 #endif
 
-__attribute__((target("avx2"))) inline __m256i lane_rotl_avx2(__m256i x, int b) {
+__attribute__((target("avx2"), always_inline)) inline __m256i lane_rotl_avx2(__m256i x, int b) {
     return _mm256_or_si256(_mm256_slli_epi64(x, b), _mm256_srli_epi64(x, 64 - b));
 }
 
@@ -125,7 +125,7 @@ __attribute__((target("avx2"))) inline void lane_keys_avx2_half(std::uint64_t k0
     __m256i v3 = _mm256_set1_epi64x(static_cast<long long>(k1 ^ 0x7465646279746573ULL));
     const __m256i rot16 = _mm256_setr_epi8(6, 7, 0, 1, 2, 3, 4, 5, 14, 15, 8, 9, 10, 11, 12, 13, 6,
                                            7, 0, 1, 2, 3, 4, 5, 14, 15, 8, 9, 10, 11, 12, 13);
-    auto round = [&]() __attribute__((target("avx2"))) {
+    auto round = [&]() __attribute__((target("avx2"), always_inline)) {
         v0 = _mm256_add_epi64(v0, v1);
         v1 = lane_rotl_avx2(v1, 13);
         v1 = _mm256_xor_si256(v1, v0);
