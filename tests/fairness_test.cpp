@@ -211,14 +211,14 @@ TEST_CASE("chi-square test by hand") {
 }
 
 TEST_CASE("capacity ledger") {
-    cbpq::capacity_ledger a{100, 10, 95, 5};
+    cbpq::capacity_usage a{100, 10, 95, 5};
     CHECK(a.unused() == 10);
     CHECK(a.utilisation() == doctest::Approx(95.0 / 110.0));
-    a += cbpq::capacity_ledger{50, 0, 50, 0};
+    a += cbpq::capacity_usage{50, 0, 50, 0};
     CHECK(a.offered == 150);
     CHECK(a.used == 145);
     CHECK(a.unused() == 10);
-    CHECK(cbpq::capacity_ledger{}.utilisation() == 0.0);
+    CHECK(cbpq::capacity_usage{}.utilisation() == 0.0);
 }
 
 TEST_CASE("figures are deterministic SVG (golden)") {

@@ -376,7 +376,7 @@ private:
 /// How capacity was used, in slots (persons or appointments: the caller decides, and says so).
 /// `offered` is what the plan made available, `carried_in` what earlier days passed on to this
 /// period under a carry-over rule, `used` what winners took. Value type; add with +=.
-struct capacity_ledger {
+struct capacity_usage {
     std::int64_t offered = 0;
     std::int64_t carried_in = 0;
     std::int64_t used = 0;
@@ -393,14 +393,14 @@ struct capacity_ledger {
         return available > 0 ? static_cast<double>(used) / static_cast<double>(available) : 0.0;
     }
 
-    constexpr capacity_ledger& operator+=(const capacity_ledger& o) noexcept {
+    constexpr capacity_usage& operator+=(const capacity_usage& o) noexcept {
         offered += o.offered;
         carried_in += o.carried_in;
         used += o.used;
         carried_out += o.carried_out;
         return *this;
     }
-    friend bool operator==(const capacity_ledger&, const capacity_ledger&) = default;
+    friend bool operator==(const capacity_usage&, const capacity_usage&) = default;
 };
 
 /// A labelled distribution of waits, for figures.

@@ -819,7 +819,7 @@ struct port_outcome {
     /// Waits of the winners of measured days, in days from entry to selection (>= 1).
     wait_histogram waits;
     /// Slots offered and used on measured days (steady scenarios carry nothing over).
-    capacity_ledger capacity;
+    capacity_usage capacity;
     /// Winners by party size against the pool's composition on each draw.
     category_tally party;
     /// Winners by cohort (lost draws, see cohort_categories) against the pool's composition.
