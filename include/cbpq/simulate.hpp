@@ -327,6 +327,7 @@ struct seniority_policy {
 /// to weight (Efraimidis and Spirakis, "Weighted random sampling with a reservoir", IPL 97,
 /// 2006). O(n) keys and logarithms, O(n) partial sort per draw.
 struct aging_policy {
+    /// How the weight grows with lost draws.
     enum class shape : std::uint8_t { linear, doubling };
     shape kind = shape::linear;
     std::int32_t period = 30;
@@ -487,10 +488,12 @@ public:
     [[nodiscard]] std::string name() const {
         return std::visit([](const auto& p) { return p.name(); }, v_);
     }
+    /// Forwards to the policy held; see selection_policy.
     void select(const day_context& ctx, std::span<const entrant> pool, std::size_t slots,
                 std::vector<std::uint32_t>& winners, workspace& ws) const {
         std::visit([&](const auto& p) { p.select(ctx, pool, slots, winners, ws); }, v_);
     }
+    /// The built-in policy held (for std::get and std::visit).
     [[nodiscard]] const variant_type& get() const noexcept { return v_; }
 
 private:

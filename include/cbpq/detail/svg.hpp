@@ -191,18 +191,37 @@ struct step_series {
 inline std::string ecdf_chart(std::string_view title, std::string_view x_label,
                               std::string_view y_label, const std::vector<step_series>& series) {
     frame f;
-    double x_max = 0.0;
+    // The x axis ends at the largest 99.9th percentile (rounded up to a tick) so that a long,
+    // thin tail does not squash every curve to the left; a note gives the longest wait.
+    double longest = 0.0;
+    double clip = 0.0;
     for (const auto& s : series) {
         if (!s.steps.empty()) {
-            x_max = std::max(x_max, s.steps.back().first);
+            longest = std::max(longest, s.steps.back().first);
+            for (const auto& [x, y] : s.steps) {
+                if (y >= 0.999) {
+                    clip = std::max(clip, x);
+                    break;
+                }
+            }
         }
     }
-    const double x_step = nice_step(x_max > 0.0 ? x_max : 1.0);
-    f.x_max = x_step * std::ceil((x_max > 0.0 ? x_max : 1.0) / x_step);
+    const double x_end = clip > 0.0 ? clip : (longest > 0.0 ? longest : 1.0);
+    const double x_step = nice_step(x_end);
+    f.x_max = x_step * std::ceil(x_end / x_step);
     f.y_max = 1.0;
     std::string out;
     open(out, f, title);
     axes(out, f, x_label, y_label, x_step, 0.1, 1);
+    if (longest > f.x_max) {
+        // Below the legend, in the legend column.
+        const double x = f.width - f.right + 16;
+        const double y = f.top + 8 + 20.0 * static_cast<double>(series.size() + 1);
+        out += "<text x=\"" + num(x) + "\" y=\"" + num(y) +
+               "\" fill=\"#555555\">x axis: to the 99.9th pct</text>\n";
+        out += "<text x=\"" + num(x) + "\" y=\"" + num(y + 16) +
+               "\" fill=\"#555555\">longest wait: " + num(longest, 0) + " days</text>\n";
+    }
     std::vector<std::string> names;
     for (std::size_t i = 0; i < series.size(); ++i) {
         names.push_back(series[i].name);
@@ -220,6 +239,9 @@ inline std::string ecdf_chart(std::string_view title, std::string_view x_label,
         point(f.px(0.0), f.py(0.0));
         double prev = 0.0;
         for (const auto& [x, y] : series[i].steps) {
+            if (x > f.x_max) {
+                break;
+            }
             point(f.px(x), f.py(prev));
             point(f.px(x), f.py(y));
             prev = y;
