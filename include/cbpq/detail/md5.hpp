@@ -3,6 +3,7 @@
 #ifndef CBPQ_DETAIL_MD5_HPP
 #define CBPQ_DETAIL_MD5_HPP
 
+#include "block_hash.hpp"
 #include "bytes.hpp"
 
 #include <array>
@@ -13,44 +14,12 @@
 CBPQ_BEGIN_NAMESPACE
 namespace detail {
 
-class md5 {
+class md5 : public block_hash<md5, false> {
 public:
     using digest_type = std::array<unsigned char, 16>;
 
-    md5& update(const void* data, std::size_t size) noexcept {
-        const auto* p = static_cast<const unsigned char*>(data);
-        length_ += static_cast<std::uint64_t>(size);
-        while (size > 0) {
-            const std::size_t take = (size < 64 - fill_) ? size : 64 - fill_;
-            for (std::size_t i = 0; i < take; ++i) {
-                block_[fill_ + i] = p[i];
-            }
-            fill_ += take;
-            p += take;
-            size -= take;
-            if (fill_ == 64) {
-                compress();
-                fill_ = 0;
-            }
-        }
-        return *this;
-    }
-
-    md5& update(std::string_view text) noexcept { return update(text.data(), text.size()); }
-
     digest_type finish() noexcept {
-        const std::uint64_t bits = length_ * 8U;
-        const unsigned char pad = 0x80;
-        update(&pad, 1);
-        const unsigned char zero = 0;
-        while (fill_ != 56) {
-            update(&zero, 1);
-        }
-        unsigned char len[8];
-        for (std::size_t i = 0; i < 8; ++i) {
-            len[i] = static_cast<unsigned char>((bits >> (8 * i)) & 0xffU);
-        }
-        update(len, 8);
+        this->pad();
         digest_type out{};
         for (std::size_t i = 0; i < 4; ++i) {
             for (std::size_t j = 0; j < 4; ++j) {
@@ -61,11 +30,13 @@ public:
     }
 
 private:
+    friend class block_hash<md5, false>;
+
     static constexpr std::uint32_t rotl(std::uint32_t x, unsigned n) noexcept {
         return (x << n) | (x >> (32U - n));
     }
 
-    void compress() noexcept {
+    void compress(const unsigned char* block) noexcept {
         // T[i] = floor(2^32 * |sin(i + 1)|), RFC 1321 section 3.4.
         static constexpr std::uint32_t t[64] = {
             0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613,
@@ -82,9 +53,9 @@ private:
             {7, 12, 17, 22}, {5, 9, 14, 20}, {4, 11, 16, 23}, {6, 10, 15, 21}};
         std::uint32_t x[16];
         for (std::size_t i = 0; i < 16; ++i) {
-            x[i] = std::uint32_t{block_[4 * i]} | (std::uint32_t{block_[4 * i + 1]} << 8) |
-                   (std::uint32_t{block_[4 * i + 2]} << 16) |
-                   (std::uint32_t{block_[4 * i + 3]} << 24);
+            x[i] = std::uint32_t{block[4 * i]} | (std::uint32_t{block[4 * i + 1]} << 8) |
+                   (std::uint32_t{block[4 * i + 2]} << 16) |
+                   (std::uint32_t{block[4 * i + 3]} << 24);
         }
         std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
         for (std::size_t i = 0; i < 64; ++i) {
@@ -117,9 +88,6 @@ private:
     }
 
     std::uint32_t state_[4] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476};
-    std::array<unsigned char, 64> block_{};
-    std::size_t fill_ = 0;
-    std::uint64_t length_ = 0;
 };
 
 } // namespace detail

@@ -3,6 +3,7 @@
 #ifndef CBPQ_DETAIL_SHA256_HPP
 #define CBPQ_DETAIL_SHA256_HPP
 
+#include "block_hash.hpp"
 #include "bytes.hpp"
 
 #include <array>
@@ -13,44 +14,14 @@
 CBPQ_BEGIN_NAMESPACE
 namespace detail {
 
-class sha256 {
+class sha256 : public block_hash<sha256, true> {
 public:
     using digest_type = std::array<unsigned char, 32>;
 
     sha256() noexcept = default;
 
-    sha256& update(const void* data, std::size_t size) noexcept {
-        const auto* p = static_cast<const unsigned char*>(data);
-        length_ += static_cast<std::uint64_t>(size);
-        while (size > 0) {
-            const std::size_t take = (size < 64 - fill_) ? size : 64 - fill_;
-            for (std::size_t i = 0; i < take; ++i) {
-                block_[fill_ + i] = p[i];
-            }
-            fill_ += take;
-            p += take;
-            size -= take;
-            if (fill_ == 64) {
-                compress(block_.data());
-                fill_ = 0;
-            }
-        }
-        return *this;
-    }
-
-    sha256& update(std::string_view text) noexcept { return update(text.data(), text.size()); }
-
     digest_type finish() noexcept {
-        const std::uint64_t bits = length_ * 8U;
-        const unsigned char pad = 0x80;
-        update(&pad, 1);
-        const unsigned char zero = 0;
-        while (fill_ != 56) {
-            update(&zero, 1);
-        }
-        unsigned char len[8];
-        store_be64(len, bits);
-        update(len, 8);
+        this->pad();
         digest_type out{};
         for (std::size_t i = 0; i < 8; ++i) {
             store_be32(out.data() + 4 * i, h_[i]);
@@ -63,6 +34,8 @@ public:
     }
 
 private:
+    friend class block_hash<sha256, true>;
+
     static constexpr std::uint32_t rotr(std::uint32_t x, int n) noexcept {
         return (x >> n) | (x << (32 - n));
     }
@@ -118,9 +91,6 @@ private:
 
     std::uint32_t h_[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                            0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    std::array<unsigned char, 64> block_{};
-    std::size_t fill_ = 0;
-    std::uint64_t length_ = 0;
 };
 
 } // namespace detail
