@@ -582,25 +582,17 @@ inline bool seat_precedes(apportion_method m, const std::vector<apportion_share>
     return i < j;
 }
 
+inline std::vector<std::int64_t> apportion_hamilton(std::int64_t total,
+                                                    const std::vector<apportion_share>& s);
+
 inline std::vector<std::int64_t>
 apportion_divisor(std::int64_t total, const std::vector<apportion_share>& s, apportion_method m) {
     const std::size_t n = s.size();
-    std::vector<std::int64_t> seats(n);
-    u128 weight_sum = 0;
-    for (const auto& x : s) {
-        weight_sum += static_cast<u128>(x.weight);
-    }
-    std::int64_t assigned = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        std::int64_t est = s[i].min;
-        if (s[i].weight > 0 && weight_sum > 0) {
-            est = static_cast<std::int64_t>(static_cast<u128>(total) *
-                                            static_cast<u128>(s[i].weight) / weight_sum);
-            est = std::clamp(est, s[i].min, share_max(s[i], total));
-        }
-        seats[i] = est;
-        assigned += est;
-    }
+    // Start from Hamilton's answer: it honours the bounds, sums to the total and is within a
+    // few seats of any divisor method, even when bounds move many seats between recipients,
+    // so the exchanges below are few.
+    std::vector<std::int64_t> seats = apportion_hamilton(total, s);
+    std::int64_t assigned = total;
     constexpr std::size_t none = static_cast<std::size_t>(-1);
     auto best_unselected = [&] {
         std::size_t b = none;
