@@ -156,6 +156,10 @@ TEST_CASE("capacity plan: national apportionment respects port layers and bounds
     CHECK(persons(day, "a") == 0);
     CHECK(persons(day, "b") == 30);
     CHECK(persons(day, "c") + persons(day, "d") + persons(day, "e") == 70);
+    // Huge port-level figures do not overflow the apportionment.
+    plan = cbpq::capacity_plan::parse(
+        text + "staff * officers=1000000000 hours=24 minutes-per-person=1\n");
+    CHECK(persons(plan.for_date(D(2024, 1, 1)), "a") == 51);
     // If the ports cannot take the total, they take what they can.
     plan = cbpq::capacity_plan::parse(text + "capacity * persons=10\n");
     std::int64_t t = 0;

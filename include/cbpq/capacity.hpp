@@ -2022,6 +2022,9 @@ inline std::vector<port_limits> capacity_plan::limits(civil_date date) const {
             s.weight = ports_[i].weight;
             s.max = ports_[i].max;
             tighten(s.max, cap);
+            // A bound above the total binds nothing; clamping keeps huge staffing or slot
+            // figures within apportion()'s 10^9 range.
+            tighten(s.max, *national);
             s.min = std::min(ports_[i].min, s.max.value_or(ports_[i].min));
             placeable += s.weight > 0 ? s.max.value_or(*national) : s.min;
         }
