@@ -125,7 +125,8 @@ slots b start=08:00 end=12:00 length=30 step=60 persons=12 from=2024-03-01
     CHECK(plan.for_date(D(2024, 1, 8)).find("a")->parties == 120);
     CHECK(persons(plan.for_date(D(2024, 1, 6)), "b") == 40); // Saturday
     CHECK(persons(plan.for_date(D(2024, 1, 7)), "b") == 0);  // Sunday: no rule at all
-    const auto march = plan.for_date(D(2024, 3, 4)).find("b");
+    const auto march_day = plan.for_date(D(2024, 3, 4));
+    const auto* march = march_day.find("b");
     REQUIRE(march->slots.size() == 4);
     CHECK(march->slots[3] == cbpq::slot_capacity{"11:00", 12});
     CHECK(march->persons == 48); // the slot layer is stricter than the 100 of the schedule
