@@ -19,6 +19,14 @@ class commitment;
 class draw_key;
 class keyed_stream;
 
+struct slot_capacity;
+struct port_capacity;
+struct day_capacity;
+class capacity_plan;
+class capacity_ledger;
+class recurrence;
+class set_aside_policy;
+
 CBPQ_END_NAMESPACE
 
 #endif
