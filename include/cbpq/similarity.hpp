@@ -242,11 +242,20 @@ private:
 template <>
 class peq_table<char32_t> {
 public:
+    // The table has the smallest power-of-two size >= 2 * |p| (at least 8), so a short name
+    // touches only a few slots and only those are initialised.
     explicit peq_table(std::u32string_view p) noexcept {
+        while (mask_ + 1 < 2 * p.size()) {
+            mask_ = 2 * mask_ + 1;
+        }
+        for (std::size_t s = 0; s <= mask_; ++s) {
+            used_[s] = false;
+            masks_[s] = 0;
+        }
         for (std::size_t i = 0; i < p.size(); ++i) {
             std::size_t s = slot(p[i]);
             while (used_[s] && keys_[s] != p[i]) {
-                s = (s + 1) & (size - 1);
+                s = (s + 1) & mask_;
             }
             used_[s] = true;
             keys_[s] = p[i];
@@ -259,20 +268,21 @@ public:
             if (keys_[s] == c) {
                 return masks_[s];
             }
-            s = (s + 1) & (size - 1);
+            s = (s + 1) & mask_;
         }
         return 0;
     }
 
 private:
-    static constexpr std::size_t size = 128; // > 64 distinct symbols, so probing ends
-    static std::size_t slot(char32_t c) noexcept {
-        return static_cast<std::size_t>((static_cast<std::uint32_t>(c) * 2654435761u) >> 25) &
-               (size - 1);
+    [[nodiscard]] std::size_t slot(char32_t c) const noexcept {
+        // Fibonacci hashing (Knuth, TAOCP vol. 3, 6.4): the top bits of c * 2^32/phi.
+        return static_cast<std::size_t>((static_cast<std::uint32_t>(c) * 2654435761u) >> 16) &
+               mask_;
     }
-    std::array<std::uint64_t, size> masks_{};
-    std::array<char32_t, size> keys_{};
-    std::array<bool, size> used_{};
+    std::size_t mask_ = 7; // table size - 1; at most 127 since |p| <= 64
+    std::array<std::uint64_t, 128> masks_;
+    std::array<char32_t, 128> keys_;
+    std::array<bool, 128> used_;
 };
 
 // Myers (1999), "A fast bit-vector algorithm for approximate string matching based on dynamic
