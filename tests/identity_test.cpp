@@ -361,3 +361,18 @@ TEST_CASE("normalize_document and the confusable key") {
     CHECK(cbpq::document_confusable_key("PASSPORT:MEX:SIB0") == "PASSPORT:MEX:5180");
     CHECK(cbpq::normalize_device("  AbC-123 ") == "AbC-123");
 }
+
+TEST_CASE("fold is idempotent, and the folded parsers agree with the raw ones") {
+    const char* samples[] = {"María de los Ángeles López y García",
+                             "Хрущёв Щербаков",
+                             "O'Brien-Smith  Jr.",
+                             "Σωκράτης Ñ",
+                             "ＪＯＳＥ",
+                             "Łukasz Żółć"};
+    for (const char* s : samples) {
+        const std::string f = cbpq::fold(s);
+        CHECK(cbpq::fold(f) == f);
+        CHECK(cbpq::parse_folded_full_name(f) == cbpq::parse_full_name(s));
+        CHECK(cbpq::parse_folded_name(f, f) == cbpq::parse_name(s, s));
+    }
+}

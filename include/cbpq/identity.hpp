@@ -376,17 +376,16 @@ inline bool is_married_group(const name_group& g) {
 
 } // namespace detail
 
-/// Parses a name given as separate given-name and surname fields (UTF-8; folded here).
-/// O(n). Strong guarantee; throws invalid_input on invalid UTF-8 (fields "given", "surname").
-[[nodiscard]] inline name_parts parse_name(std::string_view given, std::string_view surname) {
+/// parse_name() on text already folded by fold() (fold is idempotent, so folding again would
+/// only cost time). O(n). Strong guarantee.
+[[nodiscard]] inline name_parts parse_folded_name(std::string_view given_folded,
+                                                  std::string_view surname_folded) {
     name_parts out;
-    const auto g =
-        detail::group_name_words(split_words(fold(given, utf8_errors::strict, {}, "given")), 0);
+    const auto g = detail::group_name_words(split_words(given_folded), 0);
     for (const auto& grp : g.groups) {
         out.given.push_back(grp.word);
     }
-    auto s =
-        detail::group_name_words(split_words(fold(surname, utf8_errors::strict, {}, "surname")), 1);
+    const auto s = detail::group_name_words(split_words(surname_folded), 1);
     std::size_t n = s.groups.size();
     if (n >= 2 && detail::is_married_group(s.groups[n - 1]) && s.conjunction != n - 1) {
         out.married.push_back(s.groups[n - 1].word);
@@ -398,20 +397,19 @@ inline bool is_married_group(const name_group& g) {
     return out;
 }
 
-/// Parses a name written in one field. "SURNAMES, GIVEN NAMES" when there is a comma; otherwise
-/// the Hispanic order, given names then two surnames: a final "de" + word after at least two
-/// words is a married surname; a Y/E after at least two words joins the surname before it to the
-/// one after it; else with three or more words the last two are surnames, with two the last one,
-/// with one it is a surname. "Juan Carlos Pérez" therefore reads as JUAN + CARLOS PEREZ: the
-/// order-free name_key() makes that harmless for matching. O(n). Strong guarantee.
-[[nodiscard]] inline name_parts parse_full_name(std::string_view full) {
-    const std::size_t comma = full.find(',');
-    if (comma != std::string_view::npos) {
-        return parse_name(full.substr(comma + 1), full.substr(0, comma));
-    }
+/// Parses a name given as separate given-name and surname fields (UTF-8; folded here).
+/// O(n). Strong guarantee; throws invalid_input on invalid UTF-8 (fields "given", "surname").
+[[nodiscard]] inline name_parts parse_name(std::string_view given, std::string_view surname) {
+    return parse_folded_name(fold(given, utf8_errors::strict, {}, "given"),
+                             fold(surname, utf8_errors::strict, {}, "surname"));
+}
+
+/// parse_full_name() on text already folded by fold(). There is no comma left in folded text,
+/// so the "SURNAMES, GIVEN" form is not recognised here; use parse_full_name() for it.
+/// O(n). Strong guarantee.
+[[nodiscard]] inline name_parts parse_folded_full_name(std::string_view full_folded) {
     name_parts out;
-    auto g =
-        detail::group_name_words(split_words(fold(full, utf8_errors::strict, {}, "full_name")), 2);
+    const auto g = detail::group_name_words(split_words(full_folded), 2);
     std::size_t n = g.groups.size();
     if (n >= 3 && detail::is_married_group(g.groups[n - 1]) && g.conjunction != n - 1) {
         out.married.push_back(g.groups[n - 1].word);
@@ -429,6 +427,21 @@ inline bool is_married_group(const name_group& g) {
         (i < first_surname ? out.given : out.surnames).push_back(g.groups[i].word);
     }
     return out;
+}
+
+/// Parses a name written in one field (UTF-8; folded here). "SURNAMES, GIVEN NAMES" when there
+/// is a comma; otherwise the Hispanic order, given names then two surnames: a final "de" + word
+/// after at least two words is a married surname; a Y/E after at least two words joins the
+/// surname before it to the one after it; else with three or more words the last two are
+/// surnames, with two the last one, with one it is a surname. "Juan Carlos Pérez" therefore
+/// reads as JUAN + CARLOS PEREZ: the order-free name_key() makes that harmless for matching.
+/// O(n). Strong guarantee; throws invalid_input on invalid UTF-8 (field "full_name").
+[[nodiscard]] inline name_parts parse_full_name(std::string_view full) {
+    const std::size_t comma = full.find(',');
+    if (comma != std::string_view::npos) {
+        return parse_name(full.substr(comma + 1), full.substr(0, comma));
+    }
+    return parse_folded_full_name(fold(full, utf8_errors::strict, {}, "full_name"));
 }
 
 /// A canonical key of a name: the given and surname words (not the married ones), sorted and
