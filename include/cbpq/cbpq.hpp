@@ -10,6 +10,7 @@
 #include "error.hpp"
 #include "fwd.hpp"
 #include "random.hpp"
+#include "rfc3797.hpp"
 #include "version.hpp"
 
 #endif
