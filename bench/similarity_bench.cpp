@@ -205,6 +205,23 @@ void BM_parse_name_key(benchmark::State& state) {
 }
 BENCHMARK(BM_parse_name_key);
 
+void BM_parse_folded_name_key(benchmark::State& state) {
+    const std::string given = cbpq::fold("María de los Ángeles");
+    const std::string surname = cbpq::fold("López y García");
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(cbpq::name_key(cbpq::parse_folded_name(given, surname)));
+    }
+}
+BENCHMARK(BM_parse_folded_name_key);
+
+void BM_phonetic_key(benchmark::State& state) {
+    const std::string name = cbpq::fold("Guillermo Vázquez Jiménez");
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(cbpq::phonetic_key(name));
+    }
+}
+BENCHMARK(BM_phonetic_key);
+
 void BM_normalize_phone(benchmark::State& state) {
     for (auto _ : state) {
         benchmark::DoNotOptimize(cbpq::normalize_phone("044 55 6200 0000", "MX"));

@@ -337,8 +337,9 @@ inline bool is_name_particle(std::string_view w) noexcept {
 }
 
 struct name_group {
-    std::vector<std::string> particles;
-    std::string word;
+    std::string_view word;
+    std::size_t particles = 0;  // how many particles preceded the word
+    bool after_bare_de = false; // the particles were exactly "DE"
 };
 
 struct grouped_name {
@@ -346,33 +347,54 @@ struct grouped_name {
     std::size_t conjunction = 0; // index of the group after a dropped Y/E; 0 = none
 };
 
+inline std::vector<std::string_view> split_word_views(std::string_view folded) {
+    std::vector<std::string_view> words;
+    std::size_t i = 0;
+    while (i < folded.size()) {
+        while (i < folded.size() && folded[i] == ' ') {
+            ++i;
+        }
+        std::size_t j = i;
+        while (j < folded.size() && folded[j] != ' ') {
+            ++j;
+        }
+        if (j > i) {
+            words.push_back(folded.substr(i, j - i));
+        }
+        i = j;
+    }
+    return words;
+}
+
 // `min_before`: how many groups must precede a Y/E for it to count as a conjunction (an initial
-// "Y." in "Juan Y. Perez" must survive).
-inline grouped_name group_name_words(const std::vector<std::string>& words,
-                                     std::size_t min_before) {
+// "Y." in "Juan Y. Perez" must survive); 0 = no conjunctions (given names).
+inline grouped_name group_name_words(std::string_view folded, std::size_t min_before) {
+    const std::vector<std::string_view> words = split_word_views(folded);
     grouped_name g;
-    std::vector<std::string> pending;
+    g.groups.reserve(words.size());
+    std::size_t particles = 0;
+    bool only_de = true;
     for (std::size_t i = 0; i < words.size(); ++i) {
-        const std::string& w = words[i];
+        const std::string_view w = words[i];
         const bool last = i + 1 == words.size();
-        if (min_before > 0 && (w == "Y" || w == "E") && pending.empty() &&
+        if (min_before > 0 && (w == "Y" || w == "E") && particles == 0 &&
             g.groups.size() >= min_before && !last) {
             g.conjunction = g.groups.size();
             continue;
         }
-        if (is_name_particle(w) && !last) {
-            pending.push_back(w);
+        if (!last && is_name_particle(w)) {
+            only_de = particles == 0 && w == "DE";
+            ++particles;
             continue;
         }
-        g.groups.push_back(name_group{std::move(pending), w});
-        pending.clear();
+        g.groups.push_back(name_group{w, particles, particles == 1 && only_de});
+        particles = 0;
+        only_de = true;
     }
     return g;
 }
 
-inline bool is_married_group(const name_group& g) {
-    return g.particles.size() == 1 && g.particles[0] == "DE";
-}
+inline bool is_married_group(const name_group& g) { return g.after_bare_de; }
 
 } // namespace detail
 
@@ -381,18 +403,18 @@ inline bool is_married_group(const name_group& g) {
 [[nodiscard]] inline name_parts parse_folded_name(std::string_view given_folded,
                                                   std::string_view surname_folded) {
     name_parts out;
-    const auto g = detail::group_name_words(split_words(given_folded), 0);
+    const auto g = detail::group_name_words(given_folded, 0);
     for (const auto& grp : g.groups) {
-        out.given.push_back(grp.word);
+        out.given.emplace_back(grp.word);
     }
-    const auto s = detail::group_name_words(split_words(surname_folded), 1);
+    const auto s = detail::group_name_words(surname_folded, 1);
     std::size_t n = s.groups.size();
     if (n >= 2 && detail::is_married_group(s.groups[n - 1]) && s.conjunction != n - 1) {
-        out.married.push_back(s.groups[n - 1].word);
+        out.married.emplace_back(s.groups[n - 1].word);
         --n;
     }
     for (std::size_t i = 0; i < n; ++i) {
-        out.surnames.push_back(s.groups[i].word);
+        out.surnames.emplace_back(s.groups[i].word);
     }
     return out;
 }
@@ -409,10 +431,10 @@ inline bool is_married_group(const name_group& g) {
 /// O(n). Strong guarantee.
 [[nodiscard]] inline name_parts parse_folded_full_name(std::string_view full_folded) {
     name_parts out;
-    const auto g = detail::group_name_words(split_words(full_folded), 2);
+    const auto g = detail::group_name_words(full_folded, 2);
     std::size_t n = g.groups.size();
     if (n >= 3 && detail::is_married_group(g.groups[n - 1]) && g.conjunction != n - 1) {
-        out.married.push_back(g.groups[n - 1].word);
+        out.married.emplace_back(g.groups[n - 1].word);
         --n;
     }
     std::size_t first_surname = 0;
@@ -424,7 +446,7 @@ inline bool is_married_group(const name_group& g) {
         first_surname = 1;
     }
     for (std::size_t i = 0; i < n; ++i) {
-        (i < first_surname ? out.given : out.surnames).push_back(g.groups[i].word);
+        (i < first_surname ? out.given : out.surnames).emplace_back(g.groups[i].word);
     }
     return out;
 }
