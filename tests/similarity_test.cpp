@@ -198,3 +198,10 @@ TEST_CASE("edge cases: empty strings, one symbol, the 64-symbol boundary") {
     CHECK(cbpq::levenshtein(u64, u64b) == 1);
     CHECK(cbpq::jaro_winkler(std::u32string(100, U'A'), std::u32string(100, U'A')) == 1.0);
 }
+
+// When an odd number of matched symbols is out of order, Winkler's strcmp95 (the program behind
+// the Census table) halves the count with integer division; so does cbpq. Here m = 4 matches and
+// 3 out of order: t = 1, Jaro = (4/5 + 4/6 + 3/4) / 3 = 0.738889 (0.697222 with t = 1.5).
+TEST_CASE("jaro halves an odd transposition count with integer division, as strcmp95 does") {
+    CHECK(round6(cbpq::jaro("AABCB", "CBBACC")) == doctest::Approx(0.738889).epsilon(1e-12));
+}

@@ -54,7 +54,9 @@ private:
 
 struct jaro_counts {
     std::size_t matches;
-    std::size_t half_transpositions; // t: mismatched pairs among matches (t/2 = transpositions)
+    // Matched symbols out of order; Jaro's t is this count halved with integer division, as in
+    // Winkler's strcmp95 (the program that produced the Census table).
+    std::size_t half_transpositions;
 };
 
 // Counts Jaro matches and (if `min_matches` is reached) transpositions. Jaro (1989) and Winkler
