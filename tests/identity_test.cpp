@@ -321,6 +321,13 @@ TEST_CASE("normalize_phone: per-country rules") {
     CHECK(phone("", "MX") == "<none>");
     CHECK(phone("5562000000", "") == "<none>");
     CHECK(phone("5562000000", "ZZ") == "<none>");
+    // The region may also be alpha-3 or a calling code.
+    CHECK(phone("55 6200 0000", "MEX") == "+525562000000");
+    CHECK(phone("55 6200 0000", "+52") == "+525562000000");
+    CHECK(phone("3712 3456", " 509 ") == "+50937123456");
+    CHECK(phone("(202) 555-0143", "1") == "+12025550143");
+    CHECK(phone("3712 3456", "999") == "<none>");
+    CHECK(phone("3712 3456", "Haiti") == "<none>");
     CHECK(phone("+44 20 7946 0958", "") == "+442079460958"); // unknown plan: length only
     CHECK(phone("+44 1234", "") == "<none>");
     CHECK(phone("+1234567890123456", "") == "<none>"); // longer than E.164's 15 digits

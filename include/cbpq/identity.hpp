@@ -689,6 +689,25 @@ struct surname_variant {
     return out;
 }
 
+namespace detail {
+
+struct country_code_pair {
+    std::string_view alpha2;
+    std::string_view alpha3;
+};
+
+// ISO 3166-1 codes of the countries CBP One users came from most, plus neighbours.
+inline constexpr std::array<country_code_pair, 34> document_countries = {{
+    {"MX", "MEX"}, {"HT", "HTI"}, {"VE", "VEN"}, {"CU", "CUB"}, {"HN", "HND"}, {"GT", "GTM"},
+    {"SV", "SLV"}, {"NI", "NIC"}, {"CO", "COL"}, {"EC", "ECU"}, {"PE", "PER"}, {"BR", "BRA"},
+    {"AR", "ARG"}, {"RU", "RUS"}, {"US", "USA"}, {"CA", "CAN"}, {"DO", "DOM"}, {"CL", "CHL"},
+    {"BO", "BOL"}, {"PA", "PAN"}, {"CR", "CRI"}, {"ES", "ESP"}, {"UY", "URY"}, {"PY", "PRY"},
+    {"UA", "UKR"}, {"BY", "BLR"}, {"KZ", "KAZ"}, {"UZ", "UZB"}, {"TR", "TUR"}, {"CN", "CHN"},
+    {"IN", "IND"}, {"AF", "AFG"}, {"GH", "GHA"}, {"SN", "SEN"},
+}};
+
+} // namespace detail
+
 // ---------------------------------------------------------------------------------------------
 // Phones
 
@@ -736,20 +755,50 @@ inline std::string concat(std::initializer_list<std::string_view> parts) {
     return out;
 }
 
+// A region as ISO 3166-1 alpha-2 or alpha-3 (any case), or a country calling code ("52",
+// "+52"; "1" reads as the NANP and "7" as Russia, whose rules cover their neighbours).
 inline const phone_plan* find_phone_plan(std::string_view region) noexcept {
-    if (region.size() != 2) {
+    while (!region.empty() && region.front() == ' ') {
+        region.remove_prefix(1);
+    }
+    while (!region.empty() && region.back() == ' ') {
+        region.remove_suffix(1);
+    }
+    if (!region.empty() && region.front() == '+') {
+        region.remove_prefix(1);
+    }
+    if (!region.empty() &&
+        std::all_of(region.begin(), region.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        for (const auto& p : phone_plans) {
+            if (p.country_code == region) {
+                return &p;
+            }
+        }
         return nullptr;
     }
-    char r[2];
-    for (std::size_t i = 0; i < 2; ++i) {
+    if (region.size() != 2 && region.size() != 3) {
+        return nullptr;
+    }
+    char r[3] = {};
+    for (std::size_t i = 0; i < region.size(); ++i) {
         char c = region[i];
         if (c >= 'a' && c <= 'z') {
             c = static_cast<char>(c - 'a' + 'A');
         }
         r[i] = c;
     }
+    std::string_view alpha2(r, 2);
+    if (region.size() == 3) {
+        const std::string_view alpha3(r, 3);
+        alpha2 = {};
+        for (const auto& c : document_countries) {
+            if (c.alpha3 == alpha3) {
+                alpha2 = c.alpha2;
+            }
+        }
+    }
     for (const auto& p : phone_plans) {
-        if (p.region[0] == r[0] && p.region[1] == r[1]) {
+        if (p.region == alpha2) {
             return &p;
         }
     }
@@ -909,7 +958,8 @@ inline std::optional<std::string> national_number(const phone_plan& plan, std::s
 /// A phone number in E.164 form ("+525562000000"), or nullopt when it cannot be one.
 /// `raw` may hold digits, spaces, dashes, dots, slashes and parentheses, a leading "+", and an
 /// extension after "ext", "x", "#" or ";" (dropped); any other character gives nullopt.
-/// `default_region` (ISO 3166-1 alpha-2, any case) says how to read numbers without "+": its
+/// `default_region` (ISO 3166-1 alpha-2 or alpha-3, any case, or a calling code such as "52"
+/// or "+52") says how to read numbers without "+": its
 /// international prefixes, trunk prefix, legacy forms and lengths (phone_plans; Mexico's
 /// 044/045/01 and +52 1 forms, Argentina's 15 and 9, Brazil's carrier codes and ninth digit,
 /// Colombia's 03 and 60 forms ...). Without a known region only "+" numbers are read.
@@ -1058,21 +1108,6 @@ inline std::string canonical_document_type(std::string t) {
     }
     return t;
 }
-
-struct country_code_pair {
-    std::string_view alpha2;
-    std::string_view alpha3;
-};
-
-// ISO 3166-1 codes of the countries CBP One users came from most, plus neighbours.
-inline constexpr std::array<country_code_pair, 34> document_countries = {{
-    {"MX", "MEX"}, {"HT", "HTI"}, {"VE", "VEN"}, {"CU", "CUB"}, {"HN", "HND"}, {"GT", "GTM"},
-    {"SV", "SLV"}, {"NI", "NIC"}, {"CO", "COL"}, {"EC", "ECU"}, {"PE", "PER"}, {"BR", "BRA"},
-    {"AR", "ARG"}, {"RU", "RUS"}, {"US", "USA"}, {"CA", "CAN"}, {"DO", "DOM"}, {"CL", "CHL"},
-    {"BO", "BOL"}, {"PA", "PAN"}, {"CR", "CRI"}, {"ES", "ESP"}, {"UY", "URY"}, {"PY", "PRY"},
-    {"UA", "UKR"}, {"BY", "BLR"}, {"KZ", "KAZ"}, {"UZ", "UZB"}, {"TR", "TUR"}, {"CN", "CHN"},
-    {"IN", "IND"}, {"AF", "AFG"}, {"GH", "GHA"}, {"SN", "SEN"},
-}};
 
 inline std::string canonical_country(std::string c) {
     if (c.size() == 2) {
