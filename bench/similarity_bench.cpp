@@ -140,6 +140,20 @@ void BM_levenshtein_plain_dp_baseline(benchmark::State& state) {
 }
 BENCHMARK(BM_levenshtein_plain_dp_baseline);
 
+void BM_osa_bit_parallel(benchmark::State& state) {
+    run_pairs(state, [](const std::u32string& a, const std::u32string& b) {
+        return cbpq::osa_distance(a, b);
+    });
+}
+BENCHMARK(BM_osa_bit_parallel);
+
+void BM_osa_plain_dp_baseline(benchmark::State& state) {
+    run_pairs(state, [](const std::u32string& a, const std::u32string& b) {
+        return cbpq::osa_distance_plain(a, b);
+    });
+}
+BENCHMARK(BM_osa_plain_dp_baseline);
+
 void BM_damerau_levenshtein(benchmark::State& state) {
     run_pairs(state, [](const std::u32string& a, const std::u32string& b) {
         return cbpq::damerau_levenshtein(a, b);

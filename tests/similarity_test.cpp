@@ -71,6 +71,7 @@ TEST_CASE("levenshtein, osa and damerau reproduce the reference table") {
         CHECK(cbpq::levenshtein(r.a, r.b) == r.lev);
         CHECK(cbpq::levenshtein_plain(r.a, r.b) == r.lev);
         CHECK(cbpq::osa_distance(r.a, r.b) == r.osa);
+        CHECK(cbpq::osa_distance_plain(r.a, r.b) == r.osa);
         CHECK(cbpq::damerau_levenshtein(r.a, r.b) == r.dl);
         CHECK(cbpq::levenshtein(r.b, r.a) == r.lev);
         CHECK(cbpq::osa_distance(r.b, r.a) == r.osa);
@@ -111,7 +112,7 @@ std::string narrow(const std::u32string& s) {
 
 } // namespace
 
-TEST_CASE("property: bit-parallel Levenshtein equals the plain DP; cutoffs are exact") {
+TEST_CASE("property: bit-parallel Levenshtein and OSA equal the plain DP; cutoffs are exact") {
     cbpq::keyed_stream rng(0x1d3a7e5c0ffee123ULL, 0x5eedf00dULL, 6);
     for (int round = 0; round < 3000; ++round) {
         // Lengths to 90 so both the 64-symbol fast path and the DP fallback are exercised.
@@ -126,6 +127,9 @@ TEST_CASE("property: bit-parallel Levenshtein equals the plain DP; cutoffs are e
         CHECK(cbpq::levenshtein(a, b, k) == std::min(d, k + 1));
         CHECK(cbpq::levenshtein_plain(a, b, k) == std::min(d, k + 1));
         const std::size_t o = cbpq::osa_distance(a, b);
+        REQUIRE(o == cbpq::osa_distance_plain(a, b));
+        REQUIRE(cbpq::osa_distance(na, nb) == cbpq::osa_distance_plain(na, nb));
+        CHECK(cbpq::osa_distance_plain(a, b, k) == std::min(o, k + 1));
         const std::size_t dl = cbpq::damerau_levenshtein(a, b);
         CHECK(cbpq::osa_distance(a, b, k) == std::min(o, k + 1));
         CHECK(cbpq::damerau_levenshtein(a, b, k) == std::min(dl, k + 1));

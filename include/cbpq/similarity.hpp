@@ -338,15 +338,57 @@ std::size_t levenshtein_impl(std::basic_string_view<C> a, std::basic_string_view
     return levenshtein_dp(a, b, max);
 }
 
+// Bit-parallel optimal string alignment: Hyyrö (2003), "A bit-vector algorithm for computing
+// Levenshtein and Damerau edit distances", Nordic Journal of Computing 10(1): Myers' recurrence
+// with a transposition vector TR = ((~D0 & PM[c]) << 1) & PM[previous c]. `p` is the shorter
+// string, 1 <= |p| <= 64.
+template <class C>
+std::size_t osa_hyyro(std::basic_string_view<C> p, std::basic_string_view<C> t) {
+    const peq_table<C> peq(p);
+    const std::size_t m = p.size();
+    const std::uint64_t last = std::uint64_t{1} << (m - 1);
+    std::uint64_t vp = ~std::uint64_t{0};
+    std::uint64_t vn = 0;
+    std::uint64_t d0 = 0;
+    std::uint64_t pm_prev = 0;
+    std::size_t score = m;
+    for (const C c : t) {
+        const std::uint64_t pm = peq[c];
+        const std::uint64_t tr = ((~d0 & pm) << 1) & pm_prev;
+        d0 = (((pm & vp) + vp) ^ vp) | pm | vn | tr;
+        std::uint64_t hp = vn | ~(d0 | vp);
+        std::uint64_t hn = d0 & vp;
+        if ((hp & last) != 0) {
+            ++score;
+        } else if ((hn & last) != 0) {
+            --score;
+        }
+        hp = (hp << 1) | 1u;
+        hn <<= 1;
+        vp = hn | ~(d0 | hp);
+        vn = hp & d0;
+        pm_prev = pm;
+    }
+    return score;
+}
+
 // Optimal string alignment (restricted edit distance): Levenshtein plus the transposition of two
 // adjacent symbols, no substring edited twice (Damerau 1964; see Boytsov 2011 for the name).
 template <class C>
-std::size_t osa_impl(std::basic_string_view<C> a, std::basic_string_view<C> b, std::size_t max) {
+std::size_t osa_impl(std::basic_string_view<C> a, std::basic_string_view<C> b, std::size_t max,
+                     bool bit_parallel = true) {
     if (a.size() < b.size()) {
         std::swap(a, b);
     }
     if (a.size() - b.size() > max) {
         return max + 1;
+    }
+    if (b.empty()) {
+        return a.size();
+    }
+    if (bit_parallel && b.size() <= 64) {
+        const std::size_t d = osa_hyyro(b, a);
+        return d > max ? max + 1 : d;
     }
     const std::size_t n = b.size();
     std::vector<std::size_t> prev2(n + 1), prev(n + 1), cur(n + 1);
@@ -522,7 +564,8 @@ std::size_t damerau_impl(std::basic_string_view<C> a, std::basic_string_view<C> 
 
 /// Optimal string alignment distance (Levenshtein plus adjacent transpositions, no substring
 /// edited twice; not a metric: the triangle inequality fails). max + 1 above `max`.
-/// O(|a| * |b|) time, O(min) memory.
+/// Bit-parallel (Hyyrö 2003) when the shorter string has at most 64 symbols: O(|longer|), no
+/// allocation; otherwise O(|a| * |b|) time, O(min) memory.
 [[nodiscard]] inline std::size_t osa_distance(std::u32string_view a, std::u32string_view b,
                                               std::size_t max = no_distance_cutoff) {
     return detail::osa_impl(a, b, max);
@@ -531,6 +574,18 @@ std::size_t damerau_impl(std::basic_string_view<C> a, std::basic_string_view<C> 
 [[nodiscard]] inline std::size_t osa_distance(std::string_view a, std::string_view b,
                                               std::size_t max = no_distance_cutoff) {
     return detail::osa_impl(a, b, max);
+}
+
+/// osa_distance() by the plain dynamic programme, for tests and as a benchmark baseline.
+/// O(|a| * |b|).
+[[nodiscard]] inline std::size_t osa_distance_plain(std::u32string_view a, std::u32string_view b,
+                                                    std::size_t max = no_distance_cutoff) {
+    return detail::osa_impl(a, b, max, false);
+}
+/// osa_distance_plain() on chars.
+[[nodiscard]] inline std::size_t osa_distance_plain(std::string_view a, std::string_view b,
+                                                    std::size_t max = no_distance_cutoff) {
+    return detail::osa_impl(a, b, max, false);
 }
 
 /// True (unrestricted) Damerau-Levenshtein distance (Lowrance and Wagner 1975), a metric.
