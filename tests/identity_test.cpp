@@ -99,7 +99,14 @@ TEST_CASE("fold: separators, apostrophes, widths and other scripts") {
     CHECK(cbpq::fold("ＪＯＳＥ　ｌｕｉｓ") == "JOSE LUIS");   // full width
     CHECK(cbpq::fold("juan.perez_99@x") == "JUAN PEREZ 99 X");
     CHECK(cbpq::fold("\t\r\n") == "");
-    CHECK(cbpq::fold("Σωκράτης") == "Σωκράτης"); // Greek is kept, not dropped
+    // Other cased scripts are kept (not dropped), upper-cased and without marks.
+    CHECK(cbpq::fold("Σωκράτης") == "ΣΩΚΡΑΤΗΣ");
+    CHECK(cbpq::fold("ΣΩΚΡΆΤΗΣ") == "ΣΩΚΡΑΤΗΣ");
+    CHECK(cbpq::fold("Қазақ") == "ҚAZAҚ"); // Kazakh: Cyrillic letters by ICAO, Қ upper-cased
+    CHECK(cbpq::fold("қ") == cbpq::fold("Қ"));
+    CHECK(cbpq::fold("Ӂ ӣ ґ") == "ZH I G");
+    CHECK(cbpq::fold("Արամ") == "ԱՐԱՄ"); // Armenian
+    CHECK(cbpq::fold("и\u0483") == "I"); // combining Cyrillic titlo dropped
     CHECK(cbpq::fold("王 小明") == "王 小明");
     CHECK(cbpq::fold("María Ωmega") == "MARIA ΩMEGA");
     CHECK(cbpq::fold32("Núñez") == U"NUNEZ");

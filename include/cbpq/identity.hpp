@@ -189,6 +189,16 @@ constexpr fold_result fold_code_point(char32_t cp) noexcept {
     if (cp < 0x370) { // combining diacritical marks
         return {fold_class::drop, {}};
     }
+    if (cp < 0x400) {
+        if (cp == 0x37E || cp == 0x387) { // Greek question mark and ano teleia
+            return {fold_class::separator, {}};
+        }
+        if (cp == 0x374 || cp == 0x375 || cp == 0x37A || cp == 0x384 || cp == 0x385) {
+            return {fold_class::drop, {}}; // numeral signs, spacing tonos and dialytika
+        }
+        const std::string_view m = greek_370_3ff[cp - 0x370];
+        return m.empty() ? fold_result{fold_class::keep, {}} : fold_result{fold_class::letters, m};
+    }
     if (cp >= 0x400 && cp < 0x460) {
         const std::size_t idx =
             cp < 0x430 ? cp - 0x400 : (cp < 0x450 ? cp - 0x430 + 0x10 : cp - 0x450);
@@ -198,8 +208,22 @@ constexpr fold_result fold_code_point(char32_t cp) noexcept {
         }
         return {fold_class::letters, m};
     }
-    if (cp == 0x490 || cp == 0x491) {
-        return {fold_class::letters, cyrillic_ghe_upturn};
+    if (cp >= 0x460 && cp < 0x530) {
+        if (cp >= 0x483 && cp <= 0x489) { // combining Cyrillic marks
+            return {fold_class::drop, {}};
+        }
+        const std::string_view m = cyrillic_460_52f[cp - 0x460];
+        return m.empty() ? fold_result{fold_class::keep, {}} : fold_result{fold_class::letters, m};
+    }
+    if (cp >= 0x530 && cp < 0x590) {
+        if (cp == 0x55A) { // Armenian apostrophe
+            return {fold_class::drop, {}};
+        }
+        if ((cp >= 0x55B && cp <= 0x55F) || cp == 0x589 || cp == 0x58A) {
+            return {fold_class::separator, {}};
+        }
+        const std::string_view m = armenian_530_58f[cp - 0x530];
+        return m.empty() ? fold_result{fold_class::keep, {}} : fold_result{fold_class::letters, m};
     }
     if ((cp >= 0x1AB0 && cp < 0x1B00) || (cp >= 0x1DC0 && cp < 0x1E00) ||
         (cp >= 0x20D0 && cp < 0x2100) || (cp >= 0xFE20 && cp < 0xFE30)) {
