@@ -245,6 +245,11 @@ TEST_CASE("phonetic_key: Spanish spelling variants collide") {
     CHECK(cbpq::phonetic_key("GONZALEZ") == "GONSALES");
     CHECK(cbpq::phonetic_key("JOSE LUIS") == "JOSE LUIS");
     CHECK(cbpq::phonetic_key("") == "");
+    // Letters of other scripts are copied, so such names keep distinct keys.
+    CHECK(cbpq::phonetic_key(cbpq::fold("Σωκράτης")) == "ΣΩΚΡΑΤΗΣ");
+    CHECK(cbpq::phonetic_key(cbpq::fold("Περικλής")) != cbpq::phonetic_key(cbpq::fold("Σωκράτης")));
+    CHECK(cbpq::phonetic_key("\xE2\x80\x80\xE2\x80\x80") == "\xE2\x80\x80\xE2\x80\x80");
+    CHECK(cbpq::phonetic_key("ҚAZAҚ") == "ҚASAҚ");
 }
 
 TEST_CASE("phonetic_key: different names stay apart") {

@@ -572,7 +572,9 @@ struct surname_variant {
 
 /// A phonetic key for Spanish (and Portuguese, Haitian Creole) names, for blocking: spellings
 /// that sound alike in Latin American Spanish get the same key. Input is folded text (fold());
-/// characters other than A-Z are ignored and each word is keyed separately (joined by a space).
+/// each word is keyed separately (joined by a space); letters of other scripts that fold()
+/// kept are copied unchanged (so names in them do not all share one empty key); digits and
+/// ASCII punctuation are ignored.
 /// Rules, left to right: H is silent; CH and SH -> C (one code for both); C before E/I/Y -> S,
 /// else K; QU -> K, Q -> K; K -> K; Z -> S (seseo); B, V, W -> B; G before E/I/Y -> J; GU before
 /// E/I/Y -> G; X at the start before a vowel -> J (Ximena), else KS; LL, LH and Y before a
@@ -692,7 +694,11 @@ struct surname_variant {
                 emit('S');
                 break;
             default:
-                emit(c);
+                if (static_cast<unsigned char>(c) >= 0x80) {
+                    out += c; // a letter of another script: copied, never collapsed
+                } else {
+                    emit(c);
+                }
                 break;
             }
             i += step;
@@ -703,7 +709,7 @@ struct surname_variant {
         if (c >= 'a' && c <= 'z') {
             c = static_cast<char>(c - 'a' + 'A');
         }
-        if (c >= 'A' && c <= 'Z') {
+        if ((c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80) {
             letters += c;
         } else if (c == ' ') {
             flush();
