@@ -129,9 +129,9 @@ inline constexpr std::array<std::string_view, 48> cyrillic_400_42f = {
 
 // Case folding for the other cased letters of the Greek, Cyrillic and Armenian blocks (generated
 // from the same database; script in docs/identity.md): a letter that decomposes to a Cyrillic
-// letter of U+0400..U+045F takes that letter's ICAO transliteration (Ӂ -> ZH, Ӣ -> I); Ґ -> G
-// and Ѫ -> U as in the ICAO table; any other letter becomes its upper-case form without marks,
-// still in its own script (ά -> Α, қ -> Қ), so case and accents stop mattering there too.
+// letter of U+0400..U+045F takes that letter's ICAO transliteration (Ӂ -> ZH, Ӣ -> I); Ґ -> G,
+// Ѫ -> U and Ѵ -> Y as in the ICAO table; any other letter becomes its upper-case form without
+// marks, still in its own script (ά -> Α, қ -> Қ), so case and accents stop mattering there too.
 // Entry "" = kept as it is.
 // U+0370..U+03FF: 144 entries, index = code point - 0x0370.
 inline constexpr std::array<std::string_view, 144> greek_370_3ff = {
@@ -159,7 +159,7 @@ inline constexpr std::array<std::string_view, 144> greek_370_3ff = {
 inline constexpr std::array<std::string_view, 208> cyrillic_460_52f = {
     "",  "Ѡ",  "",   "Ѣ",  "",   "Ѥ",  "",  "Ѧ",  // U+0460
     "",  "Ѩ",  "U",  "U",  "",   "Ѭ",  "",  "Ѯ",  // U+0468
-    "",  "Ѱ",  "",   "Ѳ",  "",   "Ѵ",  "Ѵ", "Ѵ",  // U+0470
+    "",  "Ѱ",  "",   "Ѳ",  "Y",  "Y",  "Y", "Y",  // U+0470
     "",  "Ѹ",  "",   "Ѻ",  "",   "Ѽ",  "",  "Ѿ",  // U+0478
     "",  "Ҁ",  "",   "",   "",   "",   "",  "",   // U+0480
     "",  "",   "",   "Ҋ",  "",   "Ҍ",  "",  "Ҏ",  // U+0488
