@@ -1,5 +1,6 @@
 // Tests for identity.hpp: folding, names, phonetic key, phones, e-mails, documents.
 #include <cbpq/identity.hpp>
+#include <cbpq/random.hpp>
 
 #include <doctest/doctest.h>
 
@@ -393,5 +394,60 @@ TEST_CASE("fold is idempotent, and the folded parsers agree with the raw ones") 
         CHECK(cbpq::fold(f) == f);
         CHECK(cbpq::parse_folded_full_name(f) == cbpq::parse_full_name(s));
         CHECK(cbpq::parse_folded_name(f, f) == cbpq::parse_name(s, s));
+    }
+}
+
+namespace {
+
+// Random byte strings biased towards the interesting ones: ASCII letters and punctuation, lead
+// and continuation bytes, whole accented and Cyrillic letters.
+std::string random_bytes(cbpq::keyed_stream& rng) {
+    static constexpr std::string_view pieces[] = {
+        "a",  "Z", " ",    "-",    "'",        "+",    "0",    "9",
+        "@",  ".", "\xC3", "\xA9", "\x80",     "\xE2", "\xF0", "\xED\xA0\x80",
+        "é",  "Ñ", "Й",    "ß",    "\xCC\x81", "Σ",    "DE",   "Y",
+        "LL", "CH"};
+    std::string s;
+    const std::size_t n = static_cast<std::size_t>(rng.below(24));
+    for (std::size_t i = 0; i < n; ++i) {
+        s += pieces[rng.below(sizeof pieces / sizeof pieces[0])];
+    }
+    return s;
+}
+
+} // namespace
+
+TEST_CASE("property: every normaliser is total on arbitrary bytes and keeps its promises") {
+    cbpq::keyed_stream rng(0xabad1deaULL, 0xfeedfaceULL, 9);
+    for (int round = 0; round < 4000; ++round) {
+        const std::string raw = random_bytes(rng);
+        const std::string f = cbpq::fold(raw, cbpq::utf8_errors::replace);
+        CHECK(cbpq::is_valid_utf8(f));
+        CHECK(cbpq::fold(f) == f);
+        CHECK(f.find("  ") == std::string::npos);
+        CHECK((f.empty() || (f.front() != ' ' && f.back() != ' ')));
+        if (cbpq::is_valid_utf8(raw)) {
+            CHECK(cbpq::fold(raw) == f);
+            CHECK(cbpq::encode_utf8(cbpq::decode_utf8(raw)) == raw);
+            (void)cbpq::parse_full_name(raw);
+            (void)cbpq::normalize_document("P", "MX", raw);
+        } else {
+            CHECK_THROWS_AS((void)cbpq::fold(raw), cbpq::invalid_input);
+        }
+        const std::string key = cbpq::phonetic_key(f);
+        CHECK(cbpq::is_valid_utf8(key));
+        const auto parts = cbpq::parse_folded_full_name(f);
+        (void)cbpq::surname_variants(parts);
+        (void)cbpq::name_key(parts);
+        const auto p = cbpq::normalize_phone(raw, "MX");
+        if (p) {
+            REQUIRE(p->size() >= 2);
+            CHECK(p->front() == '+');
+            CHECK(p->size() <= 16);
+            CHECK(p->find_first_not_of("0123456789", 1) == std::string::npos);
+            CHECK(cbpq::normalize_phone(*p, "") == p); // E.164 output is a fixed point
+        }
+        const std::string e = cbpq::normalize_email(raw);
+        CHECK(cbpq::normalize_email(e) == e);
     }
 }
