@@ -147,6 +147,17 @@ TEST_CASE("parse_name: Hispanic conventions") {
     CHECK(n.surnames == v{"MARTINEZ", "SOTO"});
     CHECK(n.married == v{"RODRIGUEZ"});
 
+    n = cbpq::parse_name("Ana", "Martínez Vda. de Rodríguez");
+    CHECK(n.surnames == v{"MARTINEZ"});
+    CHECK(n.married == v{"RODRIGUEZ"});
+    n = cbpq::parse_full_name("Ana Martínez viuda de Rodríguez");
+    CHECK(n.given == v{"ANA"});
+    CHECK(n.surnames == v{"MARTINEZ"});
+    CHECK(n.married == v{"RODRIGUEZ"});
+    // Generational suffixes stay: a father and his son are different people.
+    CHECK(cbpq::name_key(cbpq::parse_full_name("Jean Pierre Louis Jr")) !=
+          cbpq::name_key(cbpq::parse_full_name("Jean Pierre Louis")));
+
     // "de" alone, "Del Valle", hyphens, and a lone particle kept as a word.
     CHECK(cbpq::parse_name("Rosa", "Del Valle").surnames == v{"VALLE"});
     CHECK(cbpq::parse_name("Rosa", "Pérez-García").surnames == v{"PEREZ", "GARCIA"});

@@ -337,8 +337,10 @@ constexpr fold_result fold_code_point(char32_t cp) noexcept {
 /// "María de los Ángeles" gives the given words MARIA ANGELES and "de la Cruz" the surname CRUZ;
 /// the conjunction Y (Spanish) or E (Portuguese) between two surnames is dropped; a final
 /// "de" + surname after another surname ("López de García") is a married name and goes to
-/// `married`, not `surnames`. Hyphens separate words, so "Pérez-García" and "Pérez García" parse
-/// alike; surname_variants() also joins them so "PEREZGARCIA" compares equal.
+/// `married`, not `surnames` ("Vda." or "viuda" before it is dropped). Generational suffixes
+/// (JR, SR, II ...) are kept: father and son must not become one name. Hyphens separate words, so
+/// "Pérez-García" and "Pérez García" parse alike; surname_variants() also joins them so
+/// "PEREZGARCIA" compares equal.
 struct name_parts {
     std::vector<std::string> given;    ///< given-name words, in order
     std::vector<std::string> surnames; ///< surnames (paternal then maternal, as written)
@@ -420,6 +422,11 @@ inline grouped_name group_name_words(std::string_view folded, std::size_t min_be
 
 inline bool is_married_group(const name_group& g) { return g.after_bare_de; }
 
+// "Vda." / "viuda" (widow) written before a married "de" + surname: not a surname.
+inline bool is_widow_word(const name_group& g) {
+    return g.particles == 0 && (g.word == "VDA" || g.word == "VIUDA");
+}
+
 } // namespace detail
 
 /// parse_name() on text already folded by fold() (fold is idempotent, so folding again would
@@ -436,6 +443,9 @@ inline bool is_married_group(const name_group& g) { return g.after_bare_de; }
     if (n >= 2 && detail::is_married_group(s.groups[n - 1]) && s.conjunction != n - 1) {
         out.married.emplace_back(s.groups[n - 1].word);
         --n;
+        if (n >= 2 && detail::is_widow_word(s.groups[n - 1])) {
+            --n;
+        }
     }
     for (std::size_t i = 0; i < n; ++i) {
         out.surnames.emplace_back(s.groups[i].word);
@@ -460,6 +470,9 @@ inline bool is_married_group(const name_group& g) { return g.after_bare_de; }
     if (n >= 3 && detail::is_married_group(g.groups[n - 1]) && g.conjunction != n - 1) {
         out.married.emplace_back(g.groups[n - 1].word);
         --n;
+        if (n >= 3 && detail::is_widow_word(g.groups[n - 1])) {
+            --n;
+        }
     }
     std::size_t first_surname = 0;
     if (g.conjunction != 0 && g.conjunction < n) {
