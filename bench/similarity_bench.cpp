@@ -193,6 +193,19 @@ void BM_fold(benchmark::State& state) {
 }
 BENCHMARK(BM_fold);
 
+void BM_fold_into(benchmark::State& state) {
+    const auto& names = raw_names();
+    std::string out;
+    for (auto _ : state) {
+        for (const auto& n : names) {
+            cbpq::fold_into(n, out);
+            benchmark::DoNotOptimize(out.data());
+        }
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(names.size()));
+}
+BENCHMARK(BM_fold_into);
+
 // Baseline for BM_fold: copying and ASCII upper-casing the same bytes (no decoding, no tables).
 void BM_fold_ascii_upper_baseline(benchmark::State& state) {
     const auto& names = raw_names();

@@ -345,6 +345,7 @@ TEST_CASE("normalize_phone: per-country rules") {
     CHECK(phone("", "MX") == "<none>");
     CHECK(phone("5562000000", "") == "<none>");
     CHECK(phone("5562000000", "ZZ") == "<none>");
+    CHECK(phone("00 52 55 6200 0000", "") == "+525562000000"); // 00 needs no region
     // The region may also be alpha-3 or a calling code.
     CHECK(phone("55 6200 0000", "MEX") == "+525562000000");
     CHECK(phone("55 6200 0000", "+52") == "+525562000000");
@@ -433,6 +434,9 @@ TEST_CASE("property: every normaliser is total on arbitrary bytes and keeps its 
     for (int round = 0; round < 4000; ++round) {
         const std::string raw = random_bytes(rng);
         const std::string f = cbpq::fold(raw, cbpq::utf8_errors::replace);
+        std::string reused = "stale";
+        cbpq::fold_into(raw, reused, cbpq::utf8_errors::replace);
+        CHECK(reused == f);
         CHECK(cbpq::is_valid_utf8(f));
         CHECK(cbpq::fold(f) == f);
         CHECK(f.find("  ") == std::string::npos);

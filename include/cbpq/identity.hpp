@@ -259,6 +259,66 @@ constexpr fold_result fold_code_point(char32_t cp) noexcept {
 
 } // namespace detail
 
+namespace detail {
+
+// The folding loop. ASCII bytes, the common case, are classified in place; other code points go
+// through the decoder and fold_code_point().
+inline void fold_append(std::string_view utf8, std::string& out, utf8_errors policy,
+                        std::string_view record, std::string_view field) {
+    bool pending_space = false;
+    std::size_t i = 0;
+    const std::size_t n = utf8.size();
+    while (i < n) {
+        const auto b = static_cast<unsigned char>(utf8[i]);
+        if (b < 0x80) {
+            ++i;
+            char c = static_cast<char>(b);
+            if (c >= 'a' && c <= 'z') {
+                c = static_cast<char>(c - 'a' + 'A');
+            } else if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+                if (c != '\'' && c != '`') {
+                    pending_space = true;
+                }
+                continue;
+            }
+            if (pending_space && !out.empty()) {
+                out.push_back(' ');
+            }
+            pending_space = false;
+            out.push_back(c);
+            continue;
+        }
+        const utf8_step st = utf8_next(utf8, i);
+        char32_t cp = st.cp;
+        if (st.fault != utf8_fault::none) {
+            if (policy == utf8_errors::strict) {
+                throw_utf8_error(record, field, i, st.fault);
+            }
+            cp = 0xFFFD;
+        }
+        i += st.size;
+        const fold_result r = fold_code_point(cp);
+        if (r.kind == fold_class::separator) {
+            pending_space = true;
+            continue;
+        }
+        if (r.kind == fold_class::drop) {
+            continue;
+        }
+        if (pending_space && !out.empty()) {
+            out.push_back(' ');
+        }
+        pending_space = false;
+        if (r.kind == fold_class::letters) {
+            out.append(r.letters);
+        } else {
+            utf8_append(out, cp);
+        }
+    }
+}
+
+} // namespace detail
+
 /// Folds text for comparison: upper-case ASCII letters and digits, words separated by one space,
 /// no leading or trailing space. Lower case becomes upper case; diacritics are dropped
 /// (José -> JOSE, Núñez -> NUNEZ, Gonçalves -> GONCALVES); letters that do not decompose use a
@@ -273,32 +333,18 @@ constexpr fold_result fold_code_point(char32_t cp) noexcept {
                                       std::string_view record = {}, std::string_view field = {}) {
     std::string out;
     out.reserve(utf8.size());
-    bool pending_space = false;
-    const auto before_word = [&] {
-        if (pending_space && !out.empty()) {
-            out.push_back(' ');
-        }
-        pending_space = false;
-    };
-    detail::for_each_code_point(utf8, policy, record, field, [&](char32_t cp) {
-        const detail::fold_result r = detail::fold_code_point(cp);
-        switch (r.kind) {
-        case detail::fold_class::letters:
-            before_word();
-            out.append(r.letters);
-            break;
-        case detail::fold_class::separator:
-            pending_space = true;
-            break;
-        case detail::fold_class::drop:
-            break;
-        case detail::fold_class::keep:
-            before_word();
-            detail::utf8_append(out, cp);
-            break;
-        }
-    });
+    detail::fold_append(utf8, out, policy, record, field);
     return out;
+}
+
+/// fold() into `out` (cleared first), reusing its capacity: for loops over many records.
+/// O(n). Basic guarantee: on invalid UTF-8 under utf8_errors::strict it throws and `out` holds
+/// an unspecified prefix.
+inline void fold_into(std::string_view utf8, std::string& out,
+                      utf8_errors policy = utf8_errors::strict, std::string_view record = {},
+                      std::string_view field = {}) {
+    out.clear();
+    detail::fold_append(utf8, out, policy, record, field);
 }
 
 /// fold() as code points, for the similarity functions. O(n). Strong guarantee.
@@ -1005,7 +1051,8 @@ inline std::optional<std::string> national_number(const phone_plan& plan, std::s
 /// or "+52") says how to read numbers without "+": its
 /// international prefixes, trunk prefix, legacy forms and lengths (phone_plans; Mexico's
 /// 044/045/01 and +52 1 forms, Argentina's 15 and 9, Brazil's carrier codes and ninth digit,
-/// Colombia's 03 and 60 forms ...). Without a known region only "+" numbers are read.
+/// Colombia's 03 and 60 forms ...). Without a known region only numbers starting with "+" or
+/// 00 are read.
 /// O(n). Strong guarantee; does not throw on bad numbers.
 [[nodiscard]] inline std::optional<std::string> normalize_phone(std::string_view raw,
                                                                 std::string_view default_region) {
@@ -1049,6 +1096,10 @@ inline std::optional<std::string> national_number(const phone_plan& plan, std::s
     }
     const phone_plan* plan = detail::find_phone_plan(default_region);
     if (plan == nullptr) {
+        // Without a region only the ITU-recommended international prefix 00 can be read.
+        if (d.size() > 2 && d[0] == '0' && d[1] == '0') {
+            return detail::international_number(std::string_view(d).substr(2));
+        }
         return std::nullopt;
     }
     for (const std::string_view prefix : plan->international) {
