@@ -346,6 +346,11 @@ TEST_CASE("normalize_phone: per-country rules") {
     CHECK(phone("5562000000", "") == "<none>");
     CHECK(phone("5562000000", "ZZ") == "<none>");
     CHECK(phone("00 52 55 6200 0000", "") == "+525562000000"); // 00 needs no region
+    // The country code without "+", read only when the digits are no valid national number.
+    CHECK(phone("52 55 6200 0000", "MX") == "+525562000000");
+    CHECK(phone("509 3712 3456", "HT") == "+50937123456");
+    CHECK(phone("58 412 1234567", "VE") == "+584121234567");
+    CHECK(phone("5255620000", "MX") == "+525255620000"); // valid national: stays national
     // The region may also be alpha-3 or a calling code.
     CHECK(phone("55 6200 0000", "MEX") == "+525562000000");
     CHECK(phone("55 6200 0000", "+52") == "+525562000000");

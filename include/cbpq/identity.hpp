@@ -1051,8 +1051,9 @@ inline std::optional<std::string> national_number(const phone_plan& plan, std::s
 /// or "+52") says how to read numbers without "+": its
 /// international prefixes, trunk prefix, legacy forms and lengths (phone_plans; Mexico's
 /// 044/045/01 and +52 1 forms, Argentina's 15 and 9, Brazil's carrier codes and ninth digit,
-/// Colombia's 03 and 60 forms ...). Without a known region only numbers starting with "+" or
-/// 00 are read.
+/// Colombia's 03 and 60 forms ...); digits that are not a valid national number but start with
+/// the region's country code are read as if "+" preceded them. Without a known region only
+/// numbers starting with "+" or 00 are read.
 /// O(n). Strong guarantee; does not throw on bad numbers.
 [[nodiscard]] inline std::optional<std::string> normalize_phone(std::string_view raw,
                                                                 std::string_view default_region) {
@@ -1107,7 +1108,15 @@ inline std::optional<std::string> national_number(const phone_plan& plan, std::s
             return detail::international_number(std::string_view(d).substr(prefix.size()));
         }
     }
-    return detail::national_number(*plan, std::move(d));
+    if (auto national = detail::national_number(*plan, d)) {
+        return national;
+    }
+    // The country code written without "+" ("52 55 6200 0000"): read only when the digits are
+    // not a valid national number, so no valid national number is ever reinterpreted.
+    if (detail::starts_with(d, plan->country_code)) {
+        return detail::international_number(d);
+    }
+    return std::nullopt;
 }
 
 // ---------------------------------------------------------------------------------------------
