@@ -291,15 +291,20 @@ private:
 // programming", in the formulation of Hyyrö (2001), "Explaining and extending the bit-parallel
 // approximate string matching algorithm of Myers", for the global edit distance (a 1 shifted
 // into the horizontal positive deltas). `p` is the shorter string, 1 <= |p| <= 64.
+// Stops with max + 1 once the last row's value minus the columns left exceeds `max`: adjacent
+// cells differ by at most 1, so the distance cannot come back under it.
 template <class C>
-std::size_t levenshtein_myers(std::basic_string_view<C> p, std::basic_string_view<C> t) {
+std::size_t levenshtein_myers(std::basic_string_view<C> p, std::basic_string_view<C> t,
+                              std::size_t max) {
     const peq_table<C> peq(p);
     const std::size_t m = p.size();
     const std::uint64_t last = std::uint64_t{1} << (m - 1);
     std::uint64_t pv = ~std::uint64_t{0};
     std::uint64_t mv = 0;
     std::size_t score = m;
+    std::size_t left = t.size();
     for (const C c : t) {
+        --left;
         const std::uint64_t eq = peq[c];
         const std::uint64_t xv = eq | mv;
         const std::uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
@@ -314,6 +319,9 @@ std::size_t levenshtein_myers(std::basic_string_view<C> p, std::basic_string_vie
         mh <<= 1;
         pv = mh | ~(xv | ph);
         mv = ph & xv;
+        if (score > max && score - max > left) {
+            return max + 1;
+        }
     }
     return score;
 }
@@ -332,7 +340,7 @@ std::size_t levenshtein_impl(std::basic_string_view<C> a, std::basic_string_view
         return a.size();
     }
     if (b.size() <= 64) {
-        const std::size_t d = levenshtein_myers(b, a);
+        const std::size_t d = levenshtein_myers(b, a, max);
         return d > max ? max + 1 : d;
     }
     return levenshtein_dp(a, b, max);
@@ -343,7 +351,7 @@ std::size_t levenshtein_impl(std::basic_string_view<C> a, std::basic_string_view
 // with a transposition vector TR = ((~D0 & PM[c]) << 1) & PM[previous c]. `p` is the shorter
 // string, 1 <= |p| <= 64.
 template <class C>
-std::size_t osa_hyyro(std::basic_string_view<C> p, std::basic_string_view<C> t) {
+std::size_t osa_hyyro(std::basic_string_view<C> p, std::basic_string_view<C> t, std::size_t max) {
     const peq_table<C> peq(p);
     const std::size_t m = p.size();
     const std::uint64_t last = std::uint64_t{1} << (m - 1);
@@ -352,7 +360,9 @@ std::size_t osa_hyyro(std::basic_string_view<C> p, std::basic_string_view<C> t) 
     std::uint64_t d0 = 0;
     std::uint64_t pm_prev = 0;
     std::size_t score = m;
+    std::size_t left = t.size();
     for (const C c : t) {
+        --left;
         const std::uint64_t pm = peq[c];
         const std::uint64_t tr = ((~d0 & pm) << 1) & pm_prev;
         d0 = (((pm & vp) + vp) ^ vp) | pm | vn | tr;
@@ -368,6 +378,9 @@ std::size_t osa_hyyro(std::basic_string_view<C> p, std::basic_string_view<C> t) 
         vp = hn | ~(d0 | hp);
         vn = hp & d0;
         pm_prev = pm;
+        if (score > max && score - max > left) {
+            return max + 1;
+        }
     }
     return score;
 }
@@ -387,7 +400,7 @@ std::size_t osa_impl(std::basic_string_view<C> a, std::basic_string_view<C> b, s
         return a.size();
     }
     if (bit_parallel && b.size() <= 64) {
-        const std::size_t d = osa_hyyro(b, a);
+        const std::size_t d = osa_hyyro(b, a, max);
         return d > max ? max + 1 : d;
     }
     const std::size_t n = b.size();
