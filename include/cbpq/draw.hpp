@@ -651,7 +651,6 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
         for (std::size_t s = 0; s < max_party; ++s) {
             auto& b = buckets[p * max_party + s];
             b.limit = limits[p][s];
-            b.buf.reserve(std::min(2 * b.limit, std::min<std::size_t>(hint, 1U << 20)));
         }
     }
     auto less = [&id_proj](const entry& a, const entry& b) {
