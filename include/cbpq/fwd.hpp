@@ -27,6 +27,14 @@ class capacity_ledger;
 class recurrence;
 class set_aside_policy;
 
+struct draw_options;
+template <class Id>
+class draw_result;
+template <class Id>
+struct draw_partial;
+struct receipt;
+struct verification_report;
+
 CBPQ_END_NAMESPACE
 
 #endif
