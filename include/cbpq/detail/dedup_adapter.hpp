@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: BSL-1.0
+#ifndef CBPQ_DETAIL_DEDUP_ADAPTER_HPP
+#define CBPQ_DETAIL_DEDUP_ADAPTER_HPP
+
+// The duplicate engine's only contact with identity.hpp and similarity.hpp: folding, name
+// parsing, phonetic keys, phones, e-mails, documents and the string metrics. Kept in one place
+// so the engine's compact form does not depend on their container types.
+
+#include "../error.hpp"
+#include "../identity.hpp"
+#include "../similarity.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+CBPQ_BEGIN_NAMESPACE
+namespace detail::dedup {
+
+inline bool is_ascii(std::string_view s) noexcept {
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// fold() into `out` (upper-case ASCII words separated by one space; other scripts kept).
+inline void fold_text(std::string_view in, std::string& out, const std::string& record,
+                      std::string_view field) {
+    if (in.empty()) {
+        out.clear();
+        return;
+    }
+    out = cbpq::fold(in, utf8_errors::strict, record, field);
+}
+
+// Jaro-Winkler on code points: chars when both are ASCII (folded Latin and Cyrillic are),
+// decoded code points otherwise.
+inline double jaro_winkler_cp(std::string_view a, std::string_view b) {
+    if (is_ascii(a) && is_ascii(b)) {
+        return cbpq::jaro_winkler(a, b);
+    }
+    return cbpq::jaro_winkler(std::u32string_view(decode_utf8(a, utf8_errors::replace)),
+                              std::u32string_view(decode_utf8(b, utf8_errors::replace)));
+}
+
+// Optimal string alignment distance with a cutoff (max + 1 beyond it).
+inline std::size_t osa_cp(std::string_view a, std::string_view b, std::size_t max) {
+    if (is_ascii(a) && is_ascii(b)) {
+        return cbpq::osa_distance(a, b, max);
+    }
+    return cbpq::osa_distance(std::u32string_view(decode_utf8(a, utf8_errors::replace)),
+                              std::u32string_view(decode_utf8(b, utf8_errors::replace)), max);
+}
+
+// The parts of a name the engine keeps: given words joined by one space, the first surname,
+// and the other surnames joined by one space. Married surnames ("de García") are left out:
+// they are added and dropped over a life, so they are no evidence either way.
+struct parsed_name {
+    std::string given, surname1, surname2;
+};
+
+inline void parse_person_name(std::string_view given_folded, std::string_view surname_folded,
+                              std::string_view full_folded, bool use_full, parsed_name& out) {
+    const name_parts parts =
+        use_full ? parse_full_name(full_folded) : parse_name(given_folded, surname_folded);
+    out.given.clear();
+    for (const auto& w : parts.given) {
+        if (!out.given.empty()) {
+            out.given += ' ';
+        }
+        out.given += w;
+    }
+    out.surname1.clear();
+    out.surname2.clear();
+    for (std::size_t i = 0; i < parts.surnames.size(); ++i) {
+        std::string& s = i == 0 ? out.surname1 : out.surname2;
+        if (!s.empty()) {
+            s += ' ';
+        }
+        s += parts.surnames[i];
+    }
+}
+
+inline void phonetic(std::string_view folded, std::string& out) {
+    out = folded.empty() ? std::string() : phonetic_key(folded);
+}
+
+// E.164 when identity.hpp can read the number; otherwise the digits marked with '?', so that a
+// number typed the same way twice still matches itself (and never an E.164 number).
+inline void normalize_phone_into(std::string_view in, std::string_view region, std::string& out) {
+    out.clear();
+    if (in.empty()) {
+        return;
+    }
+    if (auto e164 = normalize_phone(in, region)) {
+        out = std::move(*e164);
+        return;
+    }
+    for (const char c : in) {
+        if (c >= '0' && c <= '9') {
+            out += c;
+        }
+    }
+    if (out.size() < 6) {
+        out.clear();
+    } else {
+        out.insert(out.begin(), '?');
+    }
+}
+
+inline void normalize_email_into(std::string_view in, std::string& out, const std::string& record) {
+    if (!is_valid_utf8(in)) {
+        throw_invalid_input(record, "email", "invalid UTF-8");
+    }
+    out = in.empty() ? std::string() : normalize_email(in);
+}
+
+// The document number (the part after the last ':' of normalize_document's key) and the
+// issuing country (its middle part, ISO alpha-3 where known). The type is not kept: people give
+// "P", "passport" or nothing for the same passport.
+inline void normalize_document_into(std::string_view number, std::string_view country,
+                                    std::string& out_number, std::string& out_country) {
+    const std::string key = normalize_document("", country, number);
+    out_number.clear();
+    out_country.clear();
+    if (key.empty()) {
+        if (!country.empty()) {
+            const std::string k2 = normalize_document("", country, "0");
+            const auto a = k2.find(':');
+            const auto b = k2.rfind(':');
+            out_country = k2.substr(a + 1, b - a - 1);
+        }
+        return;
+    }
+    const auto a = key.find(':');
+    const auto b = key.rfind(':');
+    out_number = key.substr(b + 1);
+    out_country = key.substr(a + 1, b - a - 1);
+}
+
+inline void normalize_device_into(std::string_view in, std::string& out) {
+    out = normalize_device(in);
+}
+
+} // namespace detail::dedup
+CBPQ_END_NAMESPACE
+
+#endif
