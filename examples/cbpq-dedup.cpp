@@ -4,12 +4,15 @@
 //
 //   cbpq-dedup --in FILE.csv [--in FILE2.csv ...] --map FIELD=COLUMN[,FIELD=COLUMN...]
 //              --out OUT.csv [--rules default|strict|lenient] [--date-format FMT] [--details]
+//              [--unreadable-dates-missing]
 //
 // FIELD is one of id, registered, given, middle, surname, full_name, birth, sex, nationality,
 // document, document_type, document_country, phone, phone_country, email, device, address,
 // postcode, city; unmapped fields are missing. CSV per RFC 4180; spaces around unquoted fields
-// are trimmed. OUT.csv: id,cluster,decision,rule,score (and other,fields with --details), one
-// row per input registration in input order; cluster is the id of the kept registration.
+// are trimmed. OUT.csv: id,cluster,decision,rule,score (and other,fields with --details: the
+// registration the decision links to and the fields that matched), one row per input
+// registration in input order; cluster is the id of the kept registration.
+// --unreadable-dates-missing reads an impossible birth date as missing instead of refusing it.
 // Bad input: exit 2 with file, line and column on stderr, and no output written.
 
 #include "tool.hpp"
@@ -30,7 +33,7 @@ namespace {
 constexpr std::string_view usage =
     "usage: cbpq-dedup --in FILE.csv [--in FILE.csv ...] --map FIELD=COLUMN[,FIELD=COLUMN...]\n"
     "                  --out OUT.csv [--rules default|strict|lenient] [--date-format FMT]\n"
-    "                  [--details]\n"
+    "                  [--details] [--unreadable-dates-missing]\n"
     "  FIELD: id registered given middle surname full_name birth sex nationality document\n"
     "         document_type document_country phone phone_country email device address\n"
     "         postcode city\n"
@@ -123,7 +126,8 @@ std::string format_score(float s) {
 }
 
 int body(int argc, char** argv) {
-    const tool::options opt(argc, argv, {"in", "map", "out", "rules", "date-format"}, {"details"});
+    const tool::options opt(argc, argv, {"in", "map", "out", "rules", "date-format"},
+                            {"details", "unreadable-dates-missing"});
     if (!opt.positional().empty()) {
         throw tool::usage_error("unexpected argument '" + opt.positional().front() + "'");
     }
@@ -150,6 +154,7 @@ int body(int argc, char** argv) {
                                 options.normalize.date_format + "'");
     }
     const bool details = opt.has("details");
+    options.normalize.unreadable_birth_is_missing = opt.has("unreadable-dates-missing");
 
     // Read and check everything before deciding anything.
     cbpq::csv_options csv;
@@ -162,14 +167,15 @@ int body(int argc, char** argv) {
     struct source {
         std::size_t table, row;
     };
-    std::vector<cbpq::normalized_registration> normalized;
+    cbpq::deduplicator engine(std::move(*rules), options);
+    cbpq::normalized_registration normalized;
     std::vector<source> sources;
     std::unordered_map<std::string, source> seen_ids;
     std::size_t total_rows = 0;
     for (const auto& t : tables) {
         total_rows += t.rows.size();
     }
-    normalized.reserve(total_rows);
+    engine.reserve(total_rows);
     sources.reserve(total_rows);
     seen_ids.reserve(total_rows);
     std::size_t ordinal = 0;
@@ -228,9 +234,8 @@ int body(int argc, char** argv) {
             v.address = get(F::address);
             v.postcode = get(F::postcode);
             v.city = get(F::city);
-            normalized.emplace_back();
             try {
-                cbpq::normalize_registration(v, normalized.back(), options.normalize);
+                cbpq::normalize_registration(v, normalized, options.normalize);
             } catch (const cbpq::invalid_input& e) {
                 // The location names the field already: keep the record and the reason.
                 std::string why = e.what();
@@ -240,19 +245,20 @@ int body(int argc, char** argv) {
                 }
                 t.fail(ri, column_of(e.field()), why);
             }
-            const auto [it, fresh] = seen_ids.try_emplace(normalized.back().id, source{ti, ri});
+            const auto [it, fresh] = seen_ids.try_emplace(normalized.id, source{ti, ri});
             if (!fresh) {
                 const auto& first = tables[it->second.table];
                 t.fail(ri, column_of("id"),
-                       "id '" + normalized.back().id + "' already used at " + first.source + ":" +
+                       "id '" + normalized.id + "' already used at " + first.source + ":" +
                            std::to_string(first.rows[it->second.row].line));
             }
             sources.push_back({ti, ri});
+            // Nothing is written before every row is read, so adding as we go keeps bad input
+            // from having any effect.
+            (void)engine.add_normalized(normalized);
         }
     }
-
-    cbpq::deduplicator engine(std::move(*rules), options);
-    const auto results = engine.add_all_normalized(normalized);
+    const auto results = engine.resolve();
 
     std::string out;
     out.reserve(results.size() * 48);
@@ -260,8 +266,8 @@ int body(int argc, char** argv) {
                    : "id,cluster,decision,rule,score\n";
     std::vector<std::string> row(details ? 7 : 5);
     for (const auto& r : results) {
-        row[0] = normalized[r.ordinal].id;
-        row[1] = normalized[r.cluster].id;
+        row[0] = engine.record(r.ordinal).id;
+        row[1] = engine.record(r.cluster).id;
         row[2] = std::string(cbpq::to_string(r.decision));
         if (r.rule) {
             row[3] = engine.rules()[*r.rule].name;
@@ -271,7 +277,7 @@ int body(int argc, char** argv) {
             row[4].clear();
         }
         if (details) {
-            row[5] = r.rule ? normalized[r.other].id : std::string();
+            row[5] = r.rule ? std::string(engine.record(r.other).id) : std::string();
             row[6] = r.fields.to_string();
         }
         cbpq::csv_append_row(out, row);

@@ -713,3 +713,57 @@ TEST_CASE("duplicates: the generator reproduces from its seed") {
     }
     CHECK(per_person.size() == 300 - 15); // 5% of 300 are duplicates
 }
+
+// The engine's allocation-free paths must agree with identity.hpp: fold() on ASCII and the word
+// grouping of parse_name().
+TEST_CASE("duplicates: fast folding and name grouping agree with identity.hpp") {
+    std::vector<std::string> texts = {"O'Brien",
+                                      "Pérez-García",
+                                      "  de la  Cruz ",
+                                      "a--b__c",
+                                      "López de García",
+                                      "Pérez y García",
+                                      "Y",
+                                      "de",
+                                      "María de los Ángeles",
+                                      "Juan Y. Pérez",
+                                      "e",
+                                      "DE LA",
+                                      "Garcia e Silva",
+                                      "x`y",
+                                      "Jean-Baptiste",
+                                      "da Silva dos Santos",
+                                      "Ana de",
+                                      "de García",
+                                      "López de la Torre de Pérez"};
+    for (const auto& r : generated(3000, 3)) {
+        for (const std::string* f :
+             {&r.given, &r.surname, &r.phone, &r.email, &r.address, &r.document}) {
+            texts.push_back(*f);
+        }
+    }
+    // Every printable ASCII character between two letters.
+    for (char c = 32; c < 127; ++c) {
+        texts.push_back(std::string("a") + c + "B");
+    }
+    std::string fast;
+    for (const auto& t : texts) {
+        cbpq::detail::dedup::fold_text(t, fast, "r", "f");
+        CHECK(fast == cbpq::fold(t));
+        const auto parts = cbpq::parse_name(t, t);
+        cbpq::detail::dedup::parsed_name mine;
+        const auto folded = cbpq::fold(t);
+        cbpq::detail::dedup::parse_person_name(folded, folded, {}, false, mine);
+        std::string given, s1, s2;
+        for (const auto& w : parts.given) {
+            given += (given.empty() ? "" : " ") + w;
+        }
+        for (std::size_t i = 0; i < parts.surnames.size(); ++i) {
+            std::string& s = i == 0 ? s1 : s2;
+            s += (s.empty() ? "" : " ") + parts.surnames[i];
+        }
+        CHECK_MESSAGE(mine.given == given, t);
+        CHECK_MESSAGE(mine.surname1 == s1, t);
+        CHECK_MESSAGE(mine.surname2 == s2, t);
+    }
+}

@@ -391,7 +391,51 @@ struct identity_view {
 struct normalize_options {
     /// Layout of birth dates (see parse_date); empty: YYYY-MM-DD or YYYYMMDD.
     std::string date_format;
+    /// What to do with a birth date that cannot be read (wrong layout, 1937-12-33): refuse the
+    /// registration (invalid_input, the default) or treat the date as missing. Data sets that
+    /// corrupt dates on purpose (FEBRL) need the second.
+    bool unreadable_birth_is_missing = false;
 };
+
+/// Checks what normalize_registration would refuse, without normalising: a non-empty id, a
+/// readable birth date, valid UTF-8 in every text field. Throws invalid_input naming the id
+/// and the field. O(total length); no allocation unless it throws.
+inline void validate_registration(const registration_view& r,
+                                  const normalize_options& options = {}) {
+    if (r.id.empty()) {
+        detail::throw_invalid_input("registration", "id", "the registration id is empty");
+    }
+    if (!parse_date(r.birth, options.date_format) && !options.unreadable_birth_is_missing) {
+        detail::throw_invalid_input(
+            std::string(r.id), "birth",
+            "'" + std::string(r.birth.substr(0, 40)) + "' is not a date in the format " +
+                (options.date_format.empty() ? std::string("YYYY-MM-DD or YYYYMMDD")
+                                             : options.date_format));
+    }
+    const std::pair<std::string_view, const char*> fields[] = {
+        {r.id, "id"},
+        {r.given, "given"},
+        {r.middle, "middle"},
+        {r.surname, "surname"},
+        {r.full_name, "full_name"},
+        {r.sex, "sex"},
+        {r.nationality, "nationality"},
+        {r.document, "document"},
+        {r.document_type, "document_type"},
+        {r.document_country, "document_country"},
+        {r.phone, "phone"},
+        {r.phone_country, "phone_country"},
+        {r.email, "email"},
+        {r.device, "device"},
+        {r.address, "address"},
+        {r.postcode, "postcode"},
+        {r.city, "city"}};
+    for (const auto& [text, name] : fields) {
+        if (!is_valid_utf8(text)) {
+            detail::throw_invalid_input(std::string(r.id), name, "invalid UTF-8");
+        }
+    }
+}
 
 /// Normalises one registration into `out` (reused: its buffers keep their capacity).
 /// Throws invalid_input naming the registration id and the field (as cbpq-dedup names it) on
@@ -405,7 +449,10 @@ inline void normalize_registration(const registration_view& r, normalized_regist
     }
     out.id.assign(r.id);
     out.registered = r.registered;
-    const auto birth = parse_date(r.birth, options.date_format);
+    auto birth = parse_date(r.birth, options.date_format);
+    if (!birth && options.unreadable_birth_is_missing) {
+        birth = civil_date{0};
+    }
     if (!birth) {
         detail::throw_invalid_input(
             record, "birth",
@@ -1336,7 +1383,7 @@ public:
     }
 
     /// Reserves room for n registrations and about k blocks each.
-    void reserve(std::size_t n, std::size_t k = 6) {
+    void reserve(std::size_t n, std::size_t k = 5) {
         records_.reserve(n);
         arena_.reserve(n * 72);
         post_ord_.reserve(n * k);
@@ -1430,6 +1477,17 @@ public:
             ++saturated_;
         }
         return true;
+    }
+
+    /// Hints that `key` will be looked up soon: starts loading its slot, so that the lookups of
+    /// one registration's keys overlap their cache misses. Optional for an identity_index.
+    void prefetch(std::uint64_t key) const noexcept {
+        if (key == 0) {
+            key = 1;
+        }
+#if defined(__GNUC__) || defined(__clang__)
+        __builtin_prefetch(&slots_[static_cast<std::size_t>(key) & (slots_.size() - 1)]);
+#endif
     }
 
     /// Appends the ordinals filed under `key`. O(block size) (at most cap()).
@@ -1597,6 +1655,11 @@ public:
     /// if the index's append and link give it.
     add_result add_normalized(const normalized_registration& r) {
         blocking_hashes(r, options_.keys, index_.secret(), hashes_, key_scratch_);
+        if constexpr (requires(const Index& ix, std::uint64_t k) { ix.prefetch(k); }) {
+            for (const auto h : hashes_) {
+                index_.prefetch(h);
+            }
+        }
         cands_.clear();
         for (const auto h : hashes_) {
             index_.candidates(h, cands_);
@@ -1662,28 +1725,32 @@ public:
         return out;
     }
 
-    /// Adds every record of `range`, read through `proj` (returning a registration_view) or
-    /// registration_traits. All records are normalised first; if any is invalid, invalid_input
-    /// is thrown and nothing is added. The answer is the one adding them one by one in range
-    /// order gives. O(n + total candidates).
-    template <std::ranges::input_range R, class Proj = std::identity>
+    /// Adds every record of `range`, read through `proj` (returning a registration_view or a
+    /// type with registration_traits), and returns resolve(). Every record is checked first
+    /// (validate_registration); if any is invalid, invalid_input is thrown and nothing is
+    /// added. The answer is the one adding them one by one in range order gives.
+    /// O(n + total candidates); normalises into one reused buffer.
+    template <std::ranges::forward_range R, class Proj = std::identity>
     std::vector<dedup_result> add_all(R&& range, Proj proj = {}) {
-        std::vector<normalized_registration> normalized;
-        if constexpr (std::ranges::sized_range<R>) {
-            normalized.reserve(std::ranges::size(range));
-        }
-        for (auto&& rec : range) {
-            normalized.emplace_back();
+        auto view_of_record = [&](auto&& rec) -> registration_view {
             using projected = std::remove_cvref_t<std::invoke_result_t<Proj&, decltype(rec)>>;
             if constexpr (std::is_same_v<projected, registration_view>) {
-                normalize_registration(std::invoke(proj, rec), normalized.back(),
-                                       options_.normalize);
+                return std::invoke(proj, rec);
             } else {
-                normalize_registration(registration_traits<projected>::view(std::invoke(proj, rec)),
-                                       normalized.back(), options_.normalize);
+                return registration_traits<projected>::view(std::invoke(proj, rec));
             }
+        };
+        std::size_t n = 0;
+        for (auto&& rec : range) {
+            validate_registration(view_of_record(rec), options_.normalize);
+            ++n;
         }
-        return add_all_normalized(normalized);
+        reserve(size() + n);
+        for (auto&& rec : range) {
+            normalize_registration(view_of_record(rec), scratch_, options_.normalize);
+            (void)add_normalized(scratch_);
+        }
+        return resolve();
     }
 
     /// Adds registrations already normalised, in order, and returns the decision of every

@@ -73,6 +73,9 @@ printf 'id,given,birth\n1,ana,1990-01-01\n2,"rosa,1990-01-02\n' > unclosed.csv
 expect_bad unclosed 'unclosed.csv:3:3' --in unclosed.csv --map id=id,given=given,birth=birth
 printf 'id,given,birth\n1,ana,1990-01-01\n2,rosa,1990-02-30\n' > baddate.csv
 expect_bad baddate 'baddate.csv:3:8' --in baddate.csv --map id=id,given=given,birth=birth
+# Unless asked to read unreadable dates as missing.
+"$dedup" --in baddate.csv --map id=id,given=given,birth=birth --unreadable-dates-missing --out ok.csv
+[ "$(wc -l < ok.csv)" -eq 3 ] || fail "--unreadable-dates-missing"
 printf 'id,given,birth\n1,ana,1990-01-01\n2,ro\xffsa,1990-02-03\n' > badutf8.csv
 expect_bad badutf8 'badutf8.csv:3:3' --in badutf8.csv --map id=id,given=given,birth=birth
 printf 'id,given,birth\n1,ana,1990-01-01\n1,rosa,1990-02-03\n' > dupid.csv

@@ -16,18 +16,6 @@
 CBPQ_BEGIN_NAMESPACE
 namespace detail::dedup {
 
-// The token of `s` starting at or after `pos` (skipping spaces); advances pos past it.
-inline std::string_view next_token(std::string_view s, std::size_t& pos) noexcept {
-    while (pos < s.size() && s[pos] == ' ') {
-        ++pos;
-    }
-    const std::size_t start = pos;
-    while (pos < s.size() && s[pos] != ' ') {
-        ++pos;
-    }
-    return s.substr(start, pos - start);
-}
-
 inline bool equal_ignoring_spaces(std::string_view a, std::string_view b) noexcept {
     std::size_t i = 0, j = 0;
     for (;;) {
