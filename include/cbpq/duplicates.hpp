@@ -1386,8 +1386,7 @@ public:
     void reserve(std::size_t n, std::size_t k = 5) {
         records_.reserve(n);
         arena_.reserve(n * 72);
-        post_ord_.reserve(n * k);
-        post_next_.reserve(n * k);
+        posts_.reserve(n * k);
         std::size_t want = 1024;
         while (want * 7 < n * k * 10) {
             want *= 2;
@@ -1470,9 +1469,8 @@ public:
         if (sl.count >= cap_) {
             return false;
         }
-        post_ord_.push_back(ord);
-        post_next_.push_back(sl.head);
-        sl.head = static_cast<std::uint32_t>(post_ord_.size() - 1);
+        posts_.push_back({ord, sl.head});
+        sl.head = static_cast<std::uint32_t>(posts_.size() - 1);
         if (++sl.count == cap_) {
             ++saturated_;
         }
@@ -1490,14 +1488,22 @@ public:
 #endif
     }
 
+    /// Hints that ordinal i will be read soon (see prefetch(key)).
+    void prefetch_record(std::uint32_t i) const noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+        __builtin_prefetch(&records_[i]);
+        __builtin_prefetch(arena_.data() + records_[i].offset);
+#endif
+    }
+
     /// Appends the ordinals filed under `key`. O(block size) (at most cap()).
     void candidates(std::uint64_t key, std::vector<std::uint32_t>& out) const {
         if (key == 0) {
             key = 1;
         }
         const std::size_t i = slot_of(key);
-        for (std::uint32_t p = slots_[i].head; p != none; p = post_next_[p]) {
-            out.push_back(post_ord_[p]);
+        for (std::uint32_t p = slots_[i].head; p != none; p = posts_[p].next) {
+            out.push_back(posts_[p].ordinal);
         }
     }
 
@@ -1545,8 +1551,11 @@ private:
     std::vector<slot> slots_;
     std::size_t used_ = 0;
     std::size_t saturated_ = 0;
-    std::vector<std::uint32_t> post_ord_;
-    std::vector<std::uint32_t> post_next_;
+    struct posting {
+        std::uint32_t ordinal;
+        std::uint32_t next;
+    };
+    std::vector<posting> posts_; // posting lists, newest first, chained by index
 };
 
 // ------------------------------------------------------------------------------------------
@@ -1667,6 +1676,11 @@ public:
         std::sort(cands_.begin(), cands_.end());
         cands_.erase(std::unique(cands_.begin(), cands_.end()), cands_.end());
 
+        if constexpr (requires(const Index& ix, std::uint32_t i) { ix.prefetch_record(i); }) {
+            for (const auto c : cands_) {
+                index_.prefetch_record(c);
+            }
+        }
         const identity_view me = view_of(r);
         found_.clear();
         std::size_t possibles = 0;
