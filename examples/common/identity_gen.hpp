@@ -856,11 +856,14 @@ private:
         case 0: { // substitution
             char c = s[i];
             if (c >= '0' && c <= '9') {
-                s[i] = static_cast<char>('0' + (c - '0' + 1 + rs.below(9)) % 10);
+                s[i] = static_cast<char>(
+                    '0' + (static_cast<std::uint64_t>(c - '0') + 1 + rs.below(9)) % 10);
             } else if (c >= 'A' && c <= 'Z') {
-                s[i] = static_cast<char>('A' + (c - 'A' + 1 + rs.below(25)) % 26);
+                s[i] = static_cast<char>(
+                    'A' + (static_cast<std::uint64_t>(c - 'A') + 1 + rs.below(25)) % 26);
             } else if (letters && c >= 'a' && c <= 'z') {
-                s[i] = static_cast<char>('a' + (c - 'a' + 1 + rs.below(25)) % 26);
+                s[i] = static_cast<char>(
+                    'a' + (static_cast<std::uint64_t>(c - 'a') + 1 + rs.below(25)) % 26);
             }
             return s;
         }
