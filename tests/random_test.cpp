@@ -3,10 +3,13 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -59,9 +62,10 @@ TEST_CASE("siphash24 known answers") {
         {0, 0x726fdb47dd0e0e31ULL}, {1, 0x74f839c593dc67fdULL},  {2, 0x0d6c8009d9a94f5aULL},
         {3, 0x85676696d7fb7e2dULL}, {4, 0xcf2794e0277187b7ULL},  {7, 0xab0200f58b01d137ULL},
         {8, 0x93f5f5799a932462ULL}, {15, 0xa129ca6149be45e5ULL}, {63, 0x958a324ceb064572ULL}};
-    for (const auto& [len, value] : expected) {
+    for (const auto& entry : expected) {
+        const std::size_t len = entry.first;
         CAPTURE(len);
-        CHECK(cbpq::siphash24(key, first_bytes(len)) == value);
+        CHECK(cbpq::siphash24(key, first_bytes(len)) == entry.second);
     }
 }
 
@@ -200,4 +204,114 @@ TEST_CASE("keyed streams and shuffles reproduce") {
         CHECK(sorted[static_cast<std::size_t>(i)] == i);
     }
     CHECK(a.position() == 19);
+}
+
+namespace {
+
+// The golden vectors of docs/randomness.md, in the format docs/randomness_check.py prints.
+std::string golden_vectors() {
+    std::string out;
+    const auto s =
+        cbpq::seed::from_hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+    const auto pv = cbpq::seed::from_public_values("9319/2 5 12 8 10/9 18 26 34 41 45");
+    auto line = [&out](const std::string& l) {
+        out += l;
+        out += '\n';
+    };
+    line("seed " + s.to_hex());
+    line("public_values_seed " + pv.to_hex());
+    for (const std::string label : {"2023-05-12/san-ysidro", "", "demo"}) {
+        const cbpq::draw_key key(s, label);
+        line("label \"" + label + "\"");
+        line("draw_key " + cbpq::detail::to_hex(key.bytes()));
+        for (const std::int64_t id : {std::int64_t{0}, std::int64_t{1}, std::int64_t{42},
+                                      std::int64_t{-1}, std::int64_t{1} << 40}) {
+            const auto k = key.entrant_key(id);
+            const auto num = ((k >> 12) << 1) | 1U;
+            line("int " + std::to_string(id) + " key " + cbpq::detail::to_hex64(k) + " u_num " +
+                 std::to_string(num));
+        }
+        for (const std::string id : {"", "A-1", "REG-0001234567", "José Núñez"}) {
+            const auto k = key.entrant_key(std::string_view(id));
+            const auto num = ((k >> 12) << 1) | 1U;
+            line("str \"" + id + "\" key " + cbpq::detail::to_hex64(k) + " u_num " +
+                 std::to_string(num));
+        }
+        auto stream = key.stream(7);
+        std::string words = "stream 7 words";
+        for (int i = 0; i < 3; ++i) {
+            words += ' ' + cbpq::detail::to_hex64(stream());
+        }
+        line(words);
+        std::string below = "stream 9 below 1450";
+        auto s9 = key.stream(9);
+        for (int i = 0; i < 5; ++i) {
+            below += ' ' + std::to_string(s9.below(1450));
+        }
+        line(below);
+        std::vector<int> v = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+        auto s11 = key.stream(11);
+        cbpq::keyed_shuffle(v, s11);
+        std::string sh = "stream 11 shuffle 1..10";
+        for (const int x : v) {
+            sh += ' ' + std::to_string(x);
+        }
+        line(sh);
+    }
+    return out;
+}
+
+std::string read_text(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    REQUIRE_MESSAGE(f != nullptr, "cannot open " << path);
+    std::string text;
+    char buf[4096];
+    std::size_t got = 0;
+    while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) {
+        text.append(buf, got);
+    }
+    std::fclose(f);
+    return text;
+}
+
+} // namespace
+
+TEST_CASE("golden key vectors (docs/randomness.md) reproduce byte for byte") {
+    const std::string expected =
+        read_text(std::string(CBPQ_TEST_SOURCE_DIR) + "/golden/random_vectors.txt");
+    const std::string actual = golden_vectors();
+    if (actual != expected) {
+        std::FILE* f = std::fopen(CBPQ_TEST_BINARY_DIR "/random_vectors.actual.txt", "wb");
+        if (f != nullptr) {
+            std::fwrite(actual.data(), 1, actual.size(), f);
+            std::fclose(f);
+        }
+    }
+    CHECK(actual == expected);
+}
+
+TEST_CASE("keys are the same from many threads at once (no shared mutable state)") {
+    const cbpq::draw_key key(cbpq::seed::from_public_values("1 2 3/4"), "threads");
+    constexpr std::uint64_t n = 20000;
+    std::uint64_t expected = 0;
+    for (std::uint64_t i = 0; i < n; ++i) {
+        expected ^= key.entrant_key(i) * (i | 1U);
+    }
+    std::vector<std::uint64_t> got(4, 0);
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < got.size(); ++t) {
+        threads.emplace_back([&key, &got, t] {
+            std::uint64_t acc = 0;
+            for (std::uint64_t i = 0; i < n; ++i) {
+                acc ^= key.entrant_key(i) * (i | 1U);
+            }
+            got[t] = acc;
+        });
+    }
+    for (auto& th : threads) {
+        th.join();
+    }
+    for (const auto g : got) {
+        CHECK(g == expected);
+    }
 }

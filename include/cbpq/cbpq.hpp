@@ -2,14 +2,22 @@
 #ifndef CBPQ_CBPQ_HPP
 #define CBPQ_CBPQ_HPP
 
-/// \file Umbrella header: every public part of cbpq.
+/// \file Umbrella header: every public part of cbpq, in pipeline order.
 
-#include "capacity.hpp"
 #include "config.hpp"
-#include "csv.hpp"
 #include "error.hpp"
 #include "fwd.hpp"
-#include "random.hpp"
 #include "version.hpp"
+
+#include "csv.hpp"
+#include "random.hpp"
+
+#include "capacity.hpp"
+#include "draw.hpp"
+#include "rfc3797.hpp"
+
+#include "audit.hpp"
+#include "fairness.hpp"
+#include "simulate.hpp"
 
 #endif

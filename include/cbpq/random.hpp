@@ -79,13 +79,14 @@ inline constexpr std::string_view randomness_spec_version = "cbpq-random-v0";
             }
             if (j == i || (j < part.size() && part[j] != ' ' && part[j] != '\t' &&
                            part[j] != '\n' && part[j] != '\r')) {
-                detail::throw_invalid_input(
-                    "public values", where,
-                    "value '" +
-                        std::string(
-                            part.substr(i, std::min<std::size_t>(part.find_first_of(" \t", i) - i,
-                                                                 part.size() - i))) +
-                        "' is not a non-negative decimal integer");
+                std::size_t k = i;
+                while (k < part.size() && part[k] != ' ' && part[k] != '\t' && part[k] != '\n' &&
+                       part[k] != '\r') {
+                    ++k;
+                }
+                detail::throw_invalid_input("public values", where,
+                                            "value '" + std::string(part.substr(i, k - i)) +
+                                                "' is not a non-negative decimal integer");
             }
             std::string_view digits = part.substr(i, j - i);
             while (digits.size() > 1 && digits.front() == '0') {

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: BSL-1.0
+// The CSV files of cbpq-draw and cbpq-verify: entrants (id, port, party), capacity (port,
+// persons, parties) and slots (port, slot, persons). Every problem is a parse_error naming the
+// file, line and column, found before anything is drawn or written. Not part of the library.
+#ifndef CBPQ_EXAMPLES_DRAW_FILES_HPP
+#define CBPQ_EXAMPLES_DRAW_FILES_HPP
+
+#include "tool.hpp"
+
+#include <cbpq/capacity.hpp>
+#include <cbpq/csv.hpp>
+#include <cbpq/error.hpp>
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace tool {
+
+/// One entrant row: ids are kept as text (string ids, keyed as 'S' || bytes).
+struct csv_entrant {
+    std::string id;
+    std::string port;
+    std::int64_t party = 1;
+};
+
+/// A strict decimal integer ("-" allowed so that negatives get their own message).
+inline std::optional<std::int64_t> parse_integer(const std::string& s) {
+    if (s.empty()) {
+        return std::nullopt;
+    }
+    std::size_t i = s[0] == '-' ? 1 : 0;
+    if (i == s.size()) {
+        return std::nullopt;
+    }
+    std::int64_t v = 0;
+    for (; i < s.size(); ++i) {
+        if (s[i] < '0' || s[i] > '9') {
+            return std::nullopt;
+        }
+        const int d = s[i] - '0';
+        if (v > (std::numeric_limits<std::int64_t>::max() - d) / 10) {
+            return std::nullopt;
+        }
+        v = v * 10 + d;
+    }
+    return s[0] == '-' ? -v : v;
+}
+
+inline std::int64_t count_field(const cbpq::csv_table& t, std::size_t row, std::size_t col,
+                                std::int64_t lo, std::int64_t hi) {
+    const std::string& f = t.rows[row].fields[col];
+    const auto v = parse_integer(f);
+    if (!v) {
+        t.fail(row, col, "'" + f + "' is not a whole number");
+    }
+    if (*v < lo || *v > hi) {
+        t.fail(row, col,
+               "value " + f + " is outside " + std::to_string(lo) + ".." + std::to_string(hi));
+    }
+    return *v;
+}
+
+/// Reads C.csv (port,persons[,parties]) and, if given, S.csv (port,slot,persons).
+inline cbpq::day_capacity read_capacity(const std::string& path,
+                                        const std::optional<std::string>& slots_path) {
+    const cbpq::csv_table t = cbpq::parse_csv(read_file(path), path);
+    const std::size_t port_col = t.require_column("port");
+    const std::size_t persons_col = t.require_column("persons");
+    const auto parties_col = t.find_column("parties");
+    const std::int64_t big = std::numeric_limits<std::int64_t>::max() / 4;
+    cbpq::day_capacity cap;
+    std::map<std::string, std::size_t> line_of;
+    std::int64_t total = 0;
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+        cbpq::port_capacity p;
+        p.port = t.rows[r].fields[port_col];
+        if (p.port.empty()) {
+            t.fail(r, port_col, "empty port name");
+        }
+        if (const auto it = line_of.find(p.port); it != line_of.end()) {
+            t.fail(r, port_col,
+                   "port '" + p.port + "' already given on line " + std::to_string(it->second));
+        }
+        line_of[p.port] = t.rows[r].line;
+        p.persons = count_field(t, r, persons_col, 0, big);
+        total += p.persons;
+        if (total > big) {
+            t.fail(r, persons_col, "total capacity overflows");
+        }
+        if (parties_col && !t.rows[r].fields[*parties_col].empty()) {
+            p.parties = count_field(t, r, *parties_col, 0, big);
+        }
+        cap.ports.push_back(std::move(p));
+    }
+    if (slots_path) {
+        const cbpq::csv_table s = cbpq::parse_csv(read_file(*slots_path), *slots_path);
+        const std::size_t sp = s.require_column("port");
+        const std::size_t sl = s.require_column("slot");
+        const std::size_t sn = s.require_column("persons");
+        std::map<std::string, std::size_t> first_row;
+        for (std::size_t r = 0; r < s.rows.size(); ++r) {
+            const std::string& port = s.rows[r].fields[sp];
+            cbpq::port_capacity* p = nullptr;
+            for (auto& pc : cap.ports) {
+                if (pc.port == port) {
+                    p = &pc;
+                }
+            }
+            if (p == nullptr) {
+                s.fail(r, sp, "unknown port '" + port + "' (not in " + path + ")");
+            }
+            const std::string& label = s.rows[r].fields[sl];
+            if (label.empty()) {
+                s.fail(r, sl, "empty slot label");
+            }
+            for (const auto& existing : p->slots) {
+                if (existing.label == label) {
+                    s.fail(r, sl, "slot '" + label + "' of port '" + port + "' given twice");
+                }
+            }
+            std::int64_t sum = 0;
+            for (const auto& existing : p->slots) {
+                sum += existing.persons;
+            }
+            const std::int64_t persons = count_field(s, r, sn, 0, big);
+            if (sum + persons > big) {
+                s.fail(r, sn, "slot capacity overflows");
+            }
+            p->slots.push_back({label, persons});
+            first_row.emplace(port, r);
+        }
+        for (const auto& pc : cap.ports) {
+            if (pc.slots.empty() || pc.persons == 0) {
+                continue;
+            }
+            bool any = false;
+            for (const auto& x : pc.slots) {
+                any = any || x.persons > 0;
+            }
+            if (!any) {
+                s.fail(first_row.at(pc.port), sn,
+                       "the slots of port '" + pc.port + "' cannot hold any party (all take 0)");
+            }
+        }
+    }
+    return cap;
+}
+
+/// Reads E.csv: columns by name in any order, `id` and `port` required, `party` optional
+/// (default 1); other columns ignored. Refuses empty ids, unknown ports, parties outside
+/// 1..max_party and duplicate ids.
+inline std::vector<csv_entrant>
+read_entrants(const std::string& path, const cbpq::day_capacity& cap, std::int64_t max_party) {
+    const cbpq::csv_table t = cbpq::parse_csv(read_file(path), path);
+    const std::size_t id_col = t.require_column("id");
+    const std::size_t port_col = t.require_column("port");
+    const auto party_col = t.find_column("party");
+    std::vector<csv_entrant> out;
+    out.reserve(t.rows.size());
+    std::unordered_map<std::string, std::size_t> seen;
+    seen.reserve(t.rows.size());
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+        csv_entrant e;
+        e.id = t.rows[r].fields[id_col];
+        if (e.id.empty()) {
+            t.fail(r, id_col, "empty id");
+        }
+        if (const auto [it, fresh] = seen.emplace(e.id, t.rows[r].line); !fresh) {
+            t.fail(r, id_col,
+                   "duplicate id '" + e.id + "' (first on line " + std::to_string(it->second) +
+                       ")");
+        }
+        e.port = t.rows[r].fields[port_col];
+        if (cap.find(e.port) == nullptr) {
+            t.fail(r, port_col, "unknown port '" + e.port + "'");
+        }
+        if (party_col) {
+            e.party = count_field(t, r, *party_col, 1, max_party);
+        }
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+} // namespace tool
+
+#endif

@@ -1,0 +1,876 @@
+// SPDX-License-Identifier: BSL-1.0
+#ifndef CBPQ_AUDIT_HPP
+#define CBPQ_AUDIT_HPP
+
+/// \file
+/// Receipts: everything needed to re-run a draw and check it, as JSON that cbpq writes and
+/// reads itself (docs/receipts.md specifies it byte for byte). verify() recomputes a draw from
+/// a receipt, the entrants and the capacity, and reports the first difference. Also the text
+/// form of partial draws, so shards can be shipped between machines.
+
+#include "capacity.hpp"
+#include "detail/json.hpp"
+#include "draw.hpp"
+#include "error.hpp"
+#include "random.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+CBPQ_BEGIN_NAMESPACE
+
+/// Version of the receipt format (docs/receipts.md).
+inline constexpr std::string_view receipt_format_version = "cbpq-receipt-v0";
+
+/// How the seed of a draw was fixed, so a verifier can recompute it.
+struct seed_source {
+    enum class kind : std::uint8_t {
+        /// The seed itself was given (64 hex digits); nothing to recompute.
+        given,
+        /// seed::from_public_values(public_values).
+        public_values,
+        /// seed::from_reveal(secret, commitment).
+        reveal
+    };
+    kind type = kind::given;
+    /// The RFC 3797 style public values text (kind public_values).
+    std::string public_values;
+    /// The published commitment, 64 hex digits, and the revealed secret in hex (kind reveal).
+    std::string commitment;
+    std::string secret_hex;
+
+    friend bool operator==(const seed_source&, const seed_source&) = default;
+};
+
+/// The order-independent digest of an entrant set (docs/receipts.md, "Entrant digest").
+struct entrant_digest {
+    std::uint64_t count = 0;
+    /// SHA-256, 64 lower-case hex digits.
+    std::string sha256;
+
+    friend bool operator==(const entrant_digest&, const entrant_digest&) = default;
+};
+
+/// A selected party as a receipt records it.
+struct receipt_selected {
+    std::string id;
+    std::int64_t party = 1;
+    std::size_t rank = 0;
+    /// Slot label; empty without a grid.
+    std::string slot;
+
+    friend bool operator==(const receipt_selected&, const receipt_selected&) = default;
+};
+
+/// A waiting-list entry as a receipt records it.
+struct receipt_alternate {
+    std::string id;
+    std::int64_t party = 1;
+    std::size_t rank = 0;
+    not_selected_reason reason = not_selected_reason::none;
+
+    friend bool operator==(const receipt_alternate&, const receipt_alternate&) = default;
+};
+
+/// One port's outcome as a receipt records it.
+struct receipt_port {
+    std::string port;
+    std::int64_t persons = 0;
+    std::int64_t parties = 0;
+    std::vector<receipt_selected> selected;
+    std::vector<receipt_alternate> alternates;
+
+    friend bool operator==(const receipt_port&, const receipt_port&) = default;
+};
+
+/// A draw receipt. Plain value type; receipt_to_json / receipt_from_json convert it.
+struct receipt {
+    std::string format = std::string(receipt_format_version);
+    std::string spec_version = std::string(draw_spec_version);
+    std::string randomness_spec_version = std::string(cbpq::randomness_spec_version);
+    std::string label;
+    seed_source source;
+    cbpq::seed seed;
+    /// The draw key derived from seed and label, 32 hex digits (a cross-check).
+    std::string draw_key;
+    draw_options options;
+    day_capacity capacity;
+    /// "integer" or "string": how ids are written and keyed.
+    std::string id_kind = "integer";
+    entrant_digest entrants;
+    std::vector<receipt_port> result;
+    /// SHA-256 of the result (docs/receipts.md, "Result digest"), 64 hex digits.
+    std::string result_digest;
+
+    friend bool operator==(const receipt&, const receipt&) = default;
+};
+
+/// The outcome of verify(): ok, or the first difference found, in words.
+struct verification_report {
+    bool ok = true;
+    std::string difference;
+
+    explicit operator bool() const noexcept { return ok; }
+};
+
+namespace detail {
+
+inline void put_u32(std::string& out, std::uint32_t v) {
+    unsigned char b[4];
+    store_be32(b, v);
+    out.append(reinterpret_cast<const char*>(b), 4);
+}
+
+inline void put_u64(std::string& out, std::uint64_t v) {
+    unsigned char b[8];
+    store_be64(b, v);
+    out.append(reinterpret_cast<const char*>(b), 8);
+}
+
+inline void put_str(std::string& out, std::string_view s) {
+    put_u32(out, static_cast<std::uint32_t>(s.size()));
+    out.append(s);
+}
+
+template <class Id>
+constexpr std::string_view id_kind_of() noexcept {
+    return integer_id<Id> ? std::string_view("integer") : std::string_view("string");
+}
+
+// Canonical id bytes (random.hpp) from a receipt's id text.
+inline std::string canonical_from_text(std::string_view text, std::string_view kind) {
+    if (kind == "string") {
+        return canonical_id_bytes(text);
+    }
+    if (!text.empty() && text[0] == '-') {
+        std::int64_t v = 0;
+        if (!json_reader::parse_int64(text, v)) {
+            throw_invalid_input("receipt", "id",
+                                "integer id '" + std::string(text) + "' is out of range");
+        }
+        return canonical_id_bytes(v);
+    }
+    std::uint64_t v = 0;
+    if (!json_reader::parse_uint64(text, v)) {
+        throw_invalid_input("receipt", "id",
+                            "integer id '" + std::string(text) + "' is not a decimal integer");
+    }
+    return canonical_id_bytes(v);
+}
+
+inline std::string hex_digest(std::string_view bytes) { return to_hex(sha256::hash(bytes)); }
+
+} // namespace detail
+
+/// The order-independent digest of an entrant set: SHA-256 over the sorted canonical records
+/// (id bytes, port name, party), specified in docs/receipts.md. Ports given as capacity
+/// indexes are written by name. O(n log n); allocates O(n). Throws invalid_input on an unknown
+/// port index.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj>
+[[nodiscard]] entrant_digest digest_entrants(const R& entrants, const day_capacity& capacity,
+                                             IdProj id_proj, PortProj port_proj,
+                                             PartyProj party_proj) {
+    std::vector<std::string> records;
+    for (const auto& e : entrants) {
+        std::string r;
+        detail::put_str(r, canonical_id_bytes(std::invoke(id_proj, e)));
+        const auto& port = std::invoke(port_proj, e);
+        using port_t = std::remove_cvref_t<decltype(port)>;
+        if constexpr (std::integral<port_t>) {
+            if (port < 0 || static_cast<std::uint64_t>(port) >= capacity.ports.size()) {
+                detail::throw_invalid_input("entrant " + id_text(std::invoke(id_proj, e)), "port",
+                                            "unknown port index");
+            }
+            detail::put_str(r, capacity.ports[static_cast<std::size_t>(port)].port);
+        } else {
+            detail::put_str(r, std::string_view(port));
+        }
+        detail::put_u64(
+            r, static_cast<std::uint64_t>(static_cast<std::int64_t>(std::invoke(party_proj, e))));
+        records.push_back(std::move(r));
+    }
+    std::sort(records.begin(), records.end());
+    detail::sha256 h;
+    h.update("cbpq-v0 entrants");
+    std::string n;
+    detail::put_u64(n, records.size());
+    h.update(n);
+    for (const auto& r : records) {
+        h.update(r);
+    }
+    return entrant_digest{records.size(), detail::to_hex(h.finish())};
+}
+
+/// digest_entrants through entrant_traits.
+template <std::ranges::forward_range R>
+[[nodiscard]] entrant_digest digest_entrants(const R& entrants, const day_capacity& capacity) {
+    using T = std::remove_cvref_t<std::ranges::range_reference_t<const R>>;
+    return digest_entrants(
+        entrants, capacity, [](const T& e) -> decltype(auto) { return entrant_traits<T>::id(e); },
+        [](const T& e) -> decltype(auto) { return entrant_traits<T>::port(e); },
+        [](const T& e) { return entrant_traits<T>::party(e); });
+}
+
+/// The result digest of a receipt's result (docs/receipts.md, "Result digest"). O(result).
+[[nodiscard]] inline std::string result_digest(const std::vector<receipt_port>& result,
+                                               std::string_view id_kind) {
+    std::string b = "cbpq-v0 result";
+    detail::put_u64(b, result.size());
+    for (const auto& p : result) {
+        detail::put_str(b, p.port);
+        detail::put_u64(b, static_cast<std::uint64_t>(p.persons));
+        detail::put_u64(b, static_cast<std::uint64_t>(p.parties));
+        detail::put_u64(b, p.selected.size());
+        for (const auto& s : p.selected) {
+            detail::put_str(b, detail::canonical_from_text(s.id, id_kind));
+            detail::put_u64(b, static_cast<std::uint64_t>(s.party));
+            detail::put_u64(b, s.rank);
+            detail::put_str(b, s.slot);
+        }
+        detail::put_u64(b, p.alternates.size());
+        for (const auto& a : p.alternates) {
+            detail::put_str(b, detail::canonical_from_text(a.id, id_kind));
+            detail::put_u64(b, static_cast<std::uint64_t>(a.party));
+            detail::put_u64(b, a.rank);
+            detail::put_str(b, to_string(a.reason));
+        }
+    }
+    return detail::hex_digest(b);
+}
+
+/// A draw result in receipt form (ids as text, slots as labels). O(result).
+template <class Id>
+[[nodiscard]] std::vector<receipt_port> receipt_result(const draw_result<Id>& result,
+                                                       const day_capacity& capacity) {
+    std::vector<receipt_port> out;
+    for (std::size_t p = 0; p < result.ports.size(); ++p) {
+        const auto& pd = result.ports[p];
+        const port_capacity* cap = capacity.find(pd.port);
+        receipt_port rp;
+        rp.port = pd.port;
+        rp.persons = pd.persons;
+        rp.parties = pd.parties;
+        for (const auto& s : pd.selected) {
+            rp.selected.push_back(
+                {id_text(s.id), s.party, s.rank,
+                 s.slot && cap != nullptr ? cap->slots.at(*s.slot).label : std::string()});
+        }
+        for (const auto& a : pd.alternates) {
+            rp.alternates.push_back({id_text(a.id), a.party, a.rank, a.reason});
+        }
+        out.push_back(std::move(rp));
+    }
+    return out;
+}
+
+/// Builds the receipt of a draw. `s` must be the seed the draw key came from, `label` its
+/// label, and `digest` the entrants' digest (digest_entrants). O(result).
+template <class Id>
+[[nodiscard]] receipt make_receipt(const draw_result<Id>& result, const day_capacity& capacity,
+                                   std::string label, const seed& s, seed_source source,
+                                   entrant_digest digest) {
+    receipt r;
+    r.label = std::move(label);
+    r.source = std::move(source);
+    r.seed = s;
+    r.draw_key = detail::to_hex(draw_key(s, r.label).bytes());
+    if (r.draw_key != detail::to_hex(result.key().bytes())) {
+        detail::throw_invalid_input("receipt", "draw_key",
+                                    "the result was not drawn with this seed and label");
+    }
+    r.options = result.options();
+    r.capacity = capacity;
+    r.id_kind = std::string(detail::id_kind_of<Id>());
+    r.entrants = std::move(digest);
+    r.result = receipt_result(result, capacity);
+    r.result_digest = result_digest(r.result, r.id_kind);
+    return r;
+}
+
+namespace detail {
+
+inline json_value id_json(const std::string& id, std::string_view kind) {
+    return kind == "string" ? json_value::make_string(id) : json_value::make_number(id);
+}
+
+inline json_value capacity_json(const day_capacity& cap) {
+    json_value arr = json_value::make_array();
+    for (const auto& p : cap.ports) {
+        json_value o = json_value::make_object();
+        o.add("port", json_value::make_string(p.port));
+        o.add("persons", json_value::make_integer(p.persons));
+        o.add("parties", p.parties ? json_value::make_integer(*p.parties) : json_value{});
+        json_value slots = json_value::make_array();
+        for (const auto& s : p.slots) {
+            json_value so = json_value::make_object();
+            so.add("slot", json_value::make_string(s.label));
+            so.add("persons", json_value::make_integer(s.persons));
+            slots.push(std::move(so));
+        }
+        o.add("slots", std::move(slots));
+        arr.push(std::move(o));
+    }
+    return arr;
+}
+
+constexpr std::int64_t count_max = std::numeric_limits<std::int64_t>::max();
+
+inline day_capacity capacity_from_json(const json_reader& rd, const json_value& arr) {
+    day_capacity cap;
+    for (const auto& o : arr.items) {
+        port_capacity p;
+        p.port = rd.string(o, "port");
+        p.persons = rd.integer(rd.member(o, "persons"), "persons", -count_max, count_max);
+        const json_value& parties = rd.member(o, "parties");
+        if (parties.type != json_value::kind::null) {
+            p.parties = rd.integer(parties, "parties", -count_max, count_max);
+        }
+        for (const auto& so : rd.array(o, "slots").items) {
+            p.slots.push_back(
+                {rd.string(so, "slot"),
+                 rd.integer(rd.member(so, "persons"), "persons", -count_max, count_max)});
+        }
+        cap.ports.push_back(std::move(p));
+    }
+    return cap;
+}
+
+inline std::string id_from_json(const json_reader& rd, const json_value& v, std::string_view kind) {
+    if (kind == "string") {
+        if (v.type != json_value::kind::string) {
+            rd.fail(v, "id", "expected a string id (id_kind is string)");
+        }
+        return v.text;
+    }
+    std::int64_t i = 0;
+    std::uint64_t u = 0;
+    if (v.type != json_value::kind::number ||
+        !(json_reader::parse_int64(v.text, i) || json_reader::parse_uint64(v.text, u))) {
+        rd.fail(v, "id", "expected an integer id (id_kind is integer)");
+    }
+    return v.text;
+}
+
+} // namespace detail
+
+/// The receipt as JSON text (docs/receipts.md), ending in a newline. O(receipt).
+[[nodiscard]] inline std::string receipt_to_json(const receipt& r) {
+    using detail::json_value;
+    json_value root = json_value::make_object();
+    root.add("format", json_value::make_string(r.format));
+    root.add("spec_version", json_value::make_string(r.spec_version));
+    root.add("randomness_spec_version", json_value::make_string(r.randomness_spec_version));
+    root.add("label", json_value::make_string(r.label));
+    json_value seed_obj = json_value::make_object();
+    switch (r.source.type) {
+    case seed_source::kind::given:
+        seed_obj.add("source", json_value::make_string("given"));
+        break;
+    case seed_source::kind::public_values:
+        seed_obj.add("source", json_value::make_string("public_values"));
+        seed_obj.add("public_values", json_value::make_string(r.source.public_values));
+        break;
+    case seed_source::kind::reveal:
+        seed_obj.add("source", json_value::make_string("reveal"));
+        seed_obj.add("commitment", json_value::make_string(r.source.commitment));
+        seed_obj.add("secret", json_value::make_string(r.source.secret_hex));
+        break;
+    }
+    seed_obj.add("seed", json_value::make_string(r.seed.to_hex()));
+    root.add("seed", std::move(seed_obj));
+    root.add("draw_key", json_value::make_string(r.draw_key));
+    json_value policy = json_value::make_object();
+    policy.add("name", json_value::make_string(std::string(to_string(r.options.policy))));
+    policy.add("fill", json_value::make_string(std::string(to_string(r.options.fill))));
+    policy.add("alternates", json_value::make_integer(r.options.alternates));
+    policy.add("max_party", json_value::make_integer(r.options.max_party));
+    root.add("policy", std::move(policy));
+    root.add("capacity", detail::capacity_json(r.capacity));
+    json_value ent = json_value::make_object();
+    ent.add("count", json_value::make_integer(r.entrants.count));
+    ent.add("id_kind", json_value::make_string(r.id_kind));
+    ent.add("digest", json_value::make_string(r.entrants.sha256));
+    root.add("entrants", std::move(ent));
+    json_value result = json_value::make_array();
+    for (const auto& p : r.result) {
+        json_value po = json_value::make_object();
+        po.add("port", json_value::make_string(p.port));
+        po.add("persons", json_value::make_integer(p.persons));
+        po.add("parties", json_value::make_integer(p.parties));
+        json_value sel = json_value::make_array();
+        for (const auto& s : p.selected) {
+            json_value so = json_value::make_object();
+            so.add("rank", json_value::make_integer(s.rank));
+            so.add("id", detail::id_json(s.id, r.id_kind));
+            so.add("party", json_value::make_integer(s.party));
+            so.add("slot", s.slot.empty() ? json_value{} : json_value::make_string(s.slot));
+            sel.push(std::move(so));
+        }
+        po.add("selected", std::move(sel));
+        json_value alt = json_value::make_array();
+        for (const auto& a : p.alternates) {
+            json_value ao = json_value::make_object();
+            ao.add("rank", json_value::make_integer(a.rank));
+            ao.add("id", detail::id_json(a.id, r.id_kind));
+            ao.add("party", json_value::make_integer(a.party));
+            ao.add("reason", json_value::make_string(std::string(to_string(a.reason))));
+            alt.push(std::move(ao));
+        }
+        po.add("alternates", std::move(alt));
+        result.push(std::move(po));
+    }
+    root.add("result", std::move(result));
+    root.add("result_digest", json_value::make_string(r.result_digest));
+    std::string out;
+    detail::json_write(out, root);
+    out += '\n';
+    return out;
+}
+
+/// Reads a receipt written by receipt_to_json. Strict: throws parse_error with the source,
+/// line, column and member name on malformed JSON, a missing or mistyped member, or a value
+/// out of range. Whether the receipt is *true* is verify()'s job. O(n).
+[[nodiscard]] inline receipt receipt_from_json(std::string_view text,
+                                               const std::string& source = "receipt") {
+    using detail::json_value;
+    const json_value root = detail::json_parse(text, source);
+    const detail::json_reader rd(source);
+    receipt r;
+    r.format = rd.string(root, "format");
+    if (r.format != receipt_format_version) {
+        rd.fail(rd.member(root, "format"), "format",
+                "not a cbpq receipt (expected '" + std::string(receipt_format_version) + "')");
+    }
+    r.spec_version = rd.string(root, "spec_version");
+    r.randomness_spec_version = rd.string(root, "randomness_spec_version");
+    r.label = rd.string(root, "label");
+    const json_value& seed_obj = rd.member(root, "seed");
+    const std::string kind = rd.string(seed_obj, "source");
+    if (kind == "given") {
+        r.source.type = seed_source::kind::given;
+    } else if (kind == "public_values") {
+        r.source.type = seed_source::kind::public_values;
+        r.source.public_values = rd.string(seed_obj, "public_values");
+    } else if (kind == "reveal") {
+        r.source.type = seed_source::kind::reveal;
+        r.source.commitment = rd.string(seed_obj, "commitment");
+        r.source.secret_hex = rd.string(seed_obj, "secret");
+    } else {
+        rd.fail(rd.member(seed_obj, "source"), "source",
+                "expected 'given', 'public_values' or 'reveal'");
+    }
+    {
+        const json_value& sv = rd.member(seed_obj, "seed");
+        cbpq::seed::bytes_type b{};
+        if (sv.type != json_value::kind::string || !detail::from_hex(sv.text, b)) {
+            rd.fail(sv, "seed", "expected 64 hexadecimal digits");
+        }
+        r.seed = cbpq::seed(b);
+    }
+    r.draw_key = rd.string(root, "draw_key");
+    const json_value& policy = rd.member(root, "policy");
+    if (rd.string(policy, "name") != "uniform") {
+        rd.fail(rd.member(policy, "name"), "name",
+                "unknown policy (this verifier knows 'uniform')");
+    }
+    const std::string fill = rd.string(policy, "fill");
+    if (fill == "skip") {
+        r.options.fill = fill_rule::skip;
+    } else if (fill == "strict") {
+        r.options.fill = fill_rule::strict;
+    } else {
+        rd.fail(rd.member(policy, "fill"), "fill", "expected 'skip' or 'strict'");
+    }
+    r.options.alternates = static_cast<std::size_t>(
+        rd.integer(rd.member(policy, "alternates"), "alternates", 0, std::int64_t{1} << 40));
+    r.options.max_party = rd.integer(rd.member(policy, "max_party"), "max_party", 1, 1000000);
+    r.capacity = detail::capacity_from_json(rd, rd.array(root, "capacity"));
+    const json_value& ent = rd.member(root, "entrants");
+    r.entrants.count = static_cast<std::uint64_t>(
+        rd.integer(rd.member(ent, "count"), "count", 0, detail::count_max));
+    r.id_kind = rd.string(ent, "id_kind");
+    if (r.id_kind != "integer" && r.id_kind != "string") {
+        rd.fail(rd.member(ent, "id_kind"), "id_kind", "expected 'integer' or 'string'");
+    }
+    r.entrants.sha256 = rd.string(ent, "digest");
+    for (const auto& po : rd.array(root, "result").items) {
+        receipt_port p;
+        p.port = rd.string(po, "port");
+        p.persons = rd.integer(rd.member(po, "persons"), "persons", 0, detail::count_max);
+        p.parties = rd.integer(rd.member(po, "parties"), "parties", 0, detail::count_max);
+        for (const auto& so : rd.array(po, "selected").items) {
+            receipt_selected s;
+            s.rank = static_cast<std::size_t>(
+                rd.integer(rd.member(so, "rank"), "rank", 1, detail::count_max));
+            s.id = detail::id_from_json(rd, rd.member(so, "id"), r.id_kind);
+            s.party = rd.integer(rd.member(so, "party"), "party", 1, 1000000);
+            const json_value& slot = rd.member(so, "slot");
+            if (slot.type == json_value::kind::string) {
+                s.slot = slot.text;
+            } else if (slot.type != json_value::kind::null) {
+                rd.fail(slot, "slot", "expected a slot label or null");
+            }
+            p.selected.push_back(std::move(s));
+        }
+        for (const auto& ao : rd.array(po, "alternates").items) {
+            receipt_alternate a;
+            a.rank = static_cast<std::size_t>(
+                rd.integer(rd.member(ao, "rank"), "rank", 1, detail::count_max));
+            a.id = detail::id_from_json(rd, rd.member(ao, "id"), r.id_kind);
+            a.party = rd.integer(rd.member(ao, "party"), "party", 1, 1000000);
+            const std::string reason = rd.string(ao, "reason");
+            if (reason == "did_not_fit") {
+                a.reason = not_selected_reason::did_not_fit;
+            } else if (reason == "not_reached") {
+                a.reason = not_selected_reason::not_reached;
+            } else {
+                rd.fail(rd.member(ao, "reason"), "reason",
+                        "expected 'did_not_fit' or 'not_reached'");
+            }
+            p.alternates.push_back(std::move(a));
+        }
+        r.result.push_back(std::move(p));
+    }
+    r.result_digest = rd.string(root, "result_digest");
+    return r;
+}
+
+namespace detail {
+
+inline std::string describe_capacity_difference(const day_capacity& want, const day_capacity& got) {
+    if (want.ports.size() != got.ports.size()) {
+        return "capacity: the receipt has " + std::to_string(want.ports.size()) +
+               " ports, the given capacity " + std::to_string(got.ports.size());
+    }
+    for (std::size_t i = 0; i < want.ports.size(); ++i) {
+        const auto& a = want.ports[i];
+        const auto& b = got.ports[i];
+        const std::string where = "capacity: port " + std::to_string(i + 1) + " ('" + a.port + "')";
+        if (a.port != b.port) {
+            return where + ": the given capacity names it '" + b.port + "'";
+        }
+        if (a.persons != b.persons) {
+            return where + " persons: receipt " + std::to_string(a.persons) + ", given " +
+                   std::to_string(b.persons);
+        }
+        if (a.parties != b.parties) {
+            auto t = [](const std::optional<std::int64_t>& x) {
+                return x ? std::to_string(*x) : std::string("none");
+            };
+            return where + " parties: receipt " + t(a.parties) + ", given " + t(b.parties);
+        }
+        if (a.slots.size() != b.slots.size()) {
+            return where + ": receipt has " + std::to_string(a.slots.size()) + " slots, given " +
+                   std::to_string(b.slots.size());
+        }
+        for (std::size_t j = 0; j < a.slots.size(); ++j) {
+            if (a.slots[j] != b.slots[j]) {
+                return where + " slot " + std::to_string(j + 1) + ": receipt '" + a.slots[j].label +
+                       "' " + std::to_string(a.slots[j].persons) + " persons, given '" +
+                       b.slots[j].label + "' " + std::to_string(b.slots[j].persons) + " persons";
+            }
+        }
+    }
+    return {};
+}
+
+inline std::string describe_result_difference(const std::vector<receipt_port>& want,
+                                              const std::vector<receipt_port>& got) {
+    if (want.size() != got.size()) {
+        return "result: the receipt has " + std::to_string(want.size()) +
+               " ports, the recomputed draw " + std::to_string(got.size());
+    }
+    for (std::size_t p = 0; p < want.size(); ++p) {
+        const auto& a = want[p];
+        const auto& b = got[p];
+        const std::string where = "result: port '" + b.port + "'";
+        if (a.port != b.port) {
+            return "result: port " + std::to_string(p + 1) + ": receipt '" + a.port +
+                   "', recomputed '" + b.port + "'";
+        }
+        const std::size_t ns = std::max(a.selected.size(), b.selected.size());
+        for (std::size_t i = 0; i < ns; ++i) {
+            auto show = [](const std::vector<receipt_selected>& v, std::size_t k) {
+                if (k >= v.size()) {
+                    return std::string("nobody");
+                }
+                const auto& s = v[k];
+                return "rank " + std::to_string(s.rank) + " id " + s.id + " party " +
+                       std::to_string(s.party) + (s.slot.empty() ? "" : " slot " + s.slot);
+            };
+            if (i >= a.selected.size() || i >= b.selected.size() ||
+                a.selected[i] != b.selected[i]) {
+                return where + " selected #" + std::to_string(i + 1) + ": receipt has " +
+                       show(a.selected, i) + ", recomputed " + show(b.selected, i);
+            }
+        }
+        const std::size_t na = std::max(a.alternates.size(), b.alternates.size());
+        for (std::size_t i = 0; i < na; ++i) {
+            auto show = [](const std::vector<receipt_alternate>& v, std::size_t k) {
+                if (k >= v.size()) {
+                    return std::string("nobody");
+                }
+                const auto& s = v[k];
+                return "rank " + std::to_string(s.rank) + " id " + s.id + " party " +
+                       std::to_string(s.party) + " " + std::string(to_string(s.reason));
+            };
+            if (i >= a.alternates.size() || i >= b.alternates.size() ||
+                a.alternates[i] != b.alternates[i]) {
+                return where + " alternate #" + std::to_string(i + 1) + ": receipt has " +
+                       show(a.alternates, i) + ", recomputed " + show(b.alternates, i);
+            }
+        }
+        if (a.persons != b.persons || a.parties != b.parties) {
+            return where + " totals: receipt " + std::to_string(a.persons) + " persons in " +
+                   std::to_string(a.parties) + " parties, recomputed " + std::to_string(b.persons) +
+                   " in " + std::to_string(b.parties);
+        }
+    }
+    return {};
+}
+
+} // namespace detail
+
+/// Re-runs the draw a receipt describes on the given entrants and capacity and reports the
+/// first difference, checking in this order: format and specification versions; the seed
+/// against its source (public values or commitment and reveal); the draw key against seed
+/// and label; the result digest against the receipt's own result (a tampered receipt); the
+/// capacity; the entrant count and digest; then the recomputed result, entry by entry.
+/// Differences are values (ok == false with a message); bad entrants or capacity still throw
+/// invalid_input, as for draw(). O(n log n) for the entrant digest plus the draw.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj>
+[[nodiscard]] verification_report verify(const receipt& r, const R& entrants,
+                                         const day_capacity& capacity, IdProj id_proj,
+                                         PortProj port_proj, PartyProj party_proj) {
+    auto fail = [](std::string m) { return verification_report{false, std::move(m)}; };
+    if (r.format != receipt_format_version) {
+        return fail("format: receipt says '" + r.format + "', this verifier reads '" +
+                    std::string(receipt_format_version) + "'");
+    }
+    if (r.spec_version != draw_spec_version) {
+        return fail("spec_version: receipt says '" + r.spec_version +
+                    "', this verifier implements '" + std::string(draw_spec_version) + "'");
+    }
+    if (r.randomness_spec_version != randomness_spec_version) {
+        return fail("randomness_spec_version: receipt says '" + r.randomness_spec_version +
+                    "', this verifier implements '" + std::string(randomness_spec_version) + "'");
+    }
+    switch (r.source.type) {
+    case seed_source::kind::given:
+        break;
+    case seed_source::kind::public_values: {
+        const seed s = seed::from_public_values(r.source.public_values);
+        if (s != r.seed) {
+            return fail("seed: the public values give " + s.to_hex() + ", the receipt says " +
+                        r.seed.to_hex());
+        }
+        break;
+    }
+    case seed_source::kind::reveal: {
+        const auto secret = detail::hex_to_bytes(r.source.secret_hex);
+        if (!secret) {
+            return fail("seed: the revealed secret is not hexadecimal");
+        }
+        try {
+            const seed s = seed::from_reveal(*secret, commitment::from_hex(r.source.commitment));
+            if (s != r.seed) {
+                return fail("seed: the reveal gives " + s.to_hex() + ", the receipt says " +
+                            r.seed.to_hex());
+            }
+        } catch (const error& e) {
+            return fail(std::string("seed: ") + e.what());
+        }
+        break;
+    }
+    }
+    const draw_key key(r.seed, r.label);
+    if (detail::to_hex(key.bytes()) != r.draw_key) {
+        return fail("draw_key: seed and label give " + detail::to_hex(key.bytes()) +
+                    ", the receipt says " + r.draw_key);
+    }
+    {
+        std::string digest;
+        try {
+            digest = result_digest(r.result, r.id_kind);
+        } catch (const invalid_input& e) {
+            return fail(std::string("result: ") + e.what());
+        }
+        if (digest != r.result_digest) {
+            return fail("result_digest: the receipt's result hashes to " + digest +
+                        ", the receipt says " + r.result_digest + " (the receipt was altered)");
+        }
+    }
+    if (auto d = detail::describe_capacity_difference(r.capacity, capacity); !d.empty()) {
+        return fail(d);
+    }
+    using ref = std::ranges::range_reference_t<const R>;
+    using raw_id = std::remove_cvref_t<std::invoke_result_t<IdProj&, ref>>;
+    if (detail::id_kind_of<raw_id>() != r.id_kind) {
+        return fail("entrants: the receipt's ids are of kind " + r.id_kind + ", the given ids " +
+                    std::string(detail::id_kind_of<raw_id>()));
+    }
+    const entrant_digest d = digest_entrants(entrants, capacity, id_proj, port_proj, party_proj);
+    if (d.count != r.entrants.count || d.sha256 != r.entrants.sha256) {
+        return fail("entrants: the receipt has " + std::to_string(r.entrants.count) +
+                    " entrants with digest " + r.entrants.sha256 + ", the given set has " +
+                    std::to_string(d.count) + " with digest " + d.sha256);
+    }
+    const auto result = draw(entrants, capacity, key, r.options, id_proj, port_proj, party_proj);
+    const auto recomputed = receipt_result(result, capacity);
+    if (auto diff = detail::describe_result_difference(r.result, recomputed); !diff.empty()) {
+        return fail(diff);
+    }
+    return {};
+}
+
+/// verify() through entrant_traits.
+template <std::ranges::forward_range R>
+[[nodiscard]] verification_report verify(const receipt& r, const R& entrants,
+                                         const day_capacity& capacity) {
+    using T = std::remove_cvref_t<std::ranges::range_reference_t<const R>>;
+    return verify(
+        r, entrants, capacity,
+        [](const T& e) -> decltype(auto) { return entrant_traits<T>::id(e); },
+        [](const T& e) -> decltype(auto) { return entrant_traits<T>::port(e); },
+        [](const T& e) { return entrant_traits<T>::party(e); });
+}
+
+/// verify(), throwing verification_failure with the difference instead of returning it.
+template <std::ranges::forward_range R, class... Proj>
+void verify_or_throw(const receipt& r, const R& entrants, const day_capacity& capacity,
+                     Proj... proj) {
+    const verification_report rep = verify(r, entrants, capacity, proj...);
+    if (!rep.ok) {
+        detail::throw_verification_failure(rep.difference);
+    }
+}
+
+/// Version of the partial-draw text form.
+inline constexpr std::string_view partial_format_version = "cbpq-partial-v0";
+
+/// A partial draw as JSON (docs/draw.md, "Shipping partials"): the draw key, the entrant
+/// count, and per port its limits and kept entries [key as 16 hex digits, id, party].
+/// O(partial).
+template <class Id>
+[[nodiscard]] std::string partial_to_json(const draw_partial<Id>& part) {
+    using detail::json_value;
+    json_value root = json_value::make_object();
+    root.add("format", json_value::make_string(std::string(partial_format_version)));
+    root.add("draw_key", json_value::make_string(detail::to_hex(part.key_bytes)));
+    root.add("entrants", json_value::make_integer(part.entrants));
+    root.add("id_kind", json_value::make_string(std::string(detail::id_kind_of<Id>())));
+    json_value ports = json_value::make_array();
+    for (const auto& p : part.ports) {
+        json_value po = json_value::make_object();
+        po.add("port", json_value::make_string(p.port));
+        json_value limits = json_value::make_array();
+        for (const std::size_t l : p.limits) {
+            limits.push(json_value::make_integer(l));
+        }
+        po.add("limits", std::move(limits));
+        json_value entries = json_value::make_array();
+        for (const auto& bucket : p.by_size) {
+            for (const auto& c : bucket) {
+                json_value e = json_value::make_array();
+                e.push(json_value::make_string(detail::to_hex64(c.key)));
+                e.push(detail::id_json(id_text(c.id), detail::id_kind_of<Id>()));
+                e.push(json_value::make_integer(c.party));
+                entries.push(std::move(e));
+            }
+        }
+        po.add("entries", std::move(entries));
+        ports.push(std::move(po));
+    }
+    root.add("ports", std::move(ports));
+    std::string out;
+    detail::json_write(out, root);
+    out += '\n';
+    return out;
+}
+
+/// Reads a partial written by partial_to_json, for ids of type Id (an integer type or
+/// std::string). Throws parse_error on malformed text, an id of the wrong kind, a party
+/// outside the limits, or more entries of a size than its limit. O(n).
+template <class Id>
+[[nodiscard]] draw_partial<Id> partial_from_json(std::string_view text,
+                                                 const std::string& source = "partial") {
+    using detail::json_value;
+    const json_value root = detail::json_parse(text, source);
+    const detail::json_reader rd(source);
+    if (rd.string(root, "format") != partial_format_version) {
+        rd.fail(rd.member(root, "format"), "format", "not a cbpq partial draw");
+    }
+    draw_partial<Id> part;
+    {
+        const json_value& k = rd.member(root, "draw_key");
+        if (k.type != json_value::kind::string || !detail::from_hex(k.text, part.key_bytes)) {
+            rd.fail(k, "draw_key", "expected 32 hexadecimal digits");
+        }
+    }
+    part.entrants = static_cast<std::uint64_t>(
+        rd.integer(rd.member(root, "entrants"), "entrants", 0, detail::count_max));
+    const std::string kind = rd.string(root, "id_kind");
+    if (kind != detail::id_kind_of<Id>()) {
+        rd.fail(rd.member(root, "id_kind"), "id_kind",
+                "ids of kind '" + kind + "' cannot be read as " +
+                    std::string(detail::id_kind_of<Id>()) + " ids");
+    }
+    for (const auto& po : rd.array(root, "ports").items) {
+        typename draw_partial<Id>::port_part p;
+        p.port = rd.string(po, "port");
+        for (const auto& l : rd.array(po, "limits").items) {
+            p.limits.push_back(
+                static_cast<std::size_t>(rd.integer(l, "limits", 1, detail::count_max)));
+        }
+        p.by_size.resize(p.limits.size());
+        for (const auto& e : rd.array(po, "entries").items) {
+            if (e.type != json_value::kind::array || e.items.size() != 3) {
+                rd.fail(e, "entries", "expected [key, id, party]");
+            }
+            draw_candidate<Id> c;
+            unsigned char kb[8];
+            if (e.items[0].type != json_value::kind::string ||
+                !detail::from_hex(e.items[0].text, kb)) {
+                rd.fail(e.items[0], "key", "expected 16 hexadecimal digits");
+            }
+            c.key = 0;
+            for (const unsigned char b : kb) {
+                c.key = (c.key << 8) | b;
+            }
+            const std::string id = detail::id_from_json(rd, e.items[1], kind);
+            if constexpr (integer_id<Id>) {
+                std::int64_t i = 0;
+                std::uint64_t u = 0;
+                if (detail::json_reader::parse_int64(id, i) && std::in_range<Id>(i)) {
+                    c.id = static_cast<Id>(i);
+                } else if (detail::json_reader::parse_uint64(id, u) && std::in_range<Id>(u)) {
+                    c.id = static_cast<Id>(u);
+                } else {
+                    rd.fail(e.items[1], "id", "id out of range for this id type");
+                }
+            } else {
+                c.id = Id(id);
+            }
+            c.party =
+                rd.integer(e.items[2], "party", 1, static_cast<std::int64_t>(p.limits.size()));
+            auto& bucket = p.by_size[static_cast<std::size_t>(c.party - 1)];
+            bucket.push_back(std::move(c));
+            if (bucket.size() > p.limits[static_cast<std::size_t>(bucket.back().party - 1)]) {
+                rd.fail(e, "entries", "more entries of this party size than its limit");
+            }
+        }
+        part.ports.push_back(std::move(p));
+    }
+    return part;
+}
+
+CBPQ_END_NAMESPACE
+
+#endif

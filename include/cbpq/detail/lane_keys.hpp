@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: BSL-1.0
+// Eight SipHash-2-4 keys of integer entrant ids at once. The function is the same as
+// draw_key::entrant_key (tag byte, 8 bytes big-endian, 9 bytes in all); only the schedule
+// differs: eight independent lanes in one AVX-512 register, four in an AVX2 register, or one
+// at a time. Chosen once per draw from what the CPU reports, so results never depend on it
+// (tests compare every available path with the scalar one). Define CBPQ_NO_SIMD to keep only
+// the scalar path.
+#ifndef CBPQ_DETAIL_LANE_KEYS_HPP
+#define CBPQ_DETAIL_LANE_KEYS_HPP
+
+#include "siphash.hpp"
+
+#include <cstddef>
+#include <cstdint>
+
+#if !defined(CBPQ_NO_SIMD) && (defined(__x86_64__) || defined(_M_X64)) &&                          \
+    (defined(__GNUC__) || defined(__clang__))
+#define CBPQ_LANE_KEYS_X86 1
+#include <immintrin.h>
+#endif
+
+CBPQ_BEGIN_NAMESPACE
+namespace detail {
+
+// values: the ids as 64-bit two's complement; tags: 'I' or 'N' per lane.
+using lane_keys_fn = void (*)(std::uint64_t k0, std::uint64_t k1, const std::uint64_t* values,
+                              const std::uint64_t* tags, std::uint64_t* out);
+
+inline void lane_keys_scalar(std::uint64_t k0, std::uint64_t k1, const std::uint64_t* values,
+                             const std::uint64_t* tags, std::uint64_t* out) {
+    for (std::size_t i = 0; i < 8; ++i) {
+        out[i] = siphash24_tagged_u64(k0, k1, static_cast<unsigned char>(tags[i]), values[i]);
+    }
+}
+
+#ifdef CBPQ_LANE_KEYS_X86
+
+// The 9-byte message is two little-endian words: m1 = tag | bswap(value) << 8 and
+// m2 = (9 << 56) | (value & 0xff).
+
+// GCC 12's avx512fintrin.h initialises its "undefined" vectors from themselves, which
+// -Wuninitialized reports inside every inlined intrinsic; the warning is about the header.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+__attribute__((target("avx512f"))) inline void lane_keys_avx512(std::uint64_t k0, std::uint64_t k1,
+                                                                const std::uint64_t* values,
+                                                                const std::uint64_t* tags,
+                                                                std::uint64_t* out) {
+    const __m512i id = _mm512_loadu_si512(values);
+    const __m512i m8 = _mm512_set1_epi64(0x00ff00ff00ff00ffLL);
+    const __m512i m16 = _mm512_set1_epi64(0x0000ffff0000ffffLL);
+    __m512i x = id;
+    x = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi64(x, 8), m8),
+                        _mm512_slli_epi64(_mm512_and_si512(x, m8), 8));
+    x = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi64(x, 16), m16),
+                        _mm512_slli_epi64(_mm512_and_si512(x, m16), 16));
+    x = _mm512_rol_epi64(x, 32);
+    const __m512i m1 = _mm512_or_si512(_mm512_slli_epi64(x, 8), _mm512_loadu_si512(tags));
+    const __m512i m2 = _mm512_or_si512(_mm512_and_si512(id, _mm512_set1_epi64(0xff)),
+                                       _mm512_set1_epi64(static_cast<long long>(9ULL << 56)));
+    __m512i v0 = _mm512_set1_epi64(static_cast<long long>(k0 ^ 0x736f6d6570736575ULL));
+    __m512i v1 = _mm512_set1_epi64(static_cast<long long>(k1 ^ 0x646f72616e646f6dULL));
+    __m512i v2 = _mm512_set1_epi64(static_cast<long long>(k0 ^ 0x6c7967656e657261ULL));
+    __m512i v3 = _mm512_set1_epi64(static_cast<long long>(k1 ^ 0x7465646279746573ULL));
+    auto round = [&]() __attribute__((target("avx512f"), always_inline)) {
+        v0 = _mm512_add_epi64(v0, v1);
+        v1 = _mm512_rol_epi64(v1, 13);
+        v1 = _mm512_xor_si512(v1, v0);
+        v0 = _mm512_rol_epi64(v0, 32);
+        v2 = _mm512_add_epi64(v2, v3);
+        v3 = _mm512_rol_epi64(v3, 16);
+        v3 = _mm512_xor_si512(v3, v2);
+        v0 = _mm512_add_epi64(v0, v3);
+        v3 = _mm512_rol_epi64(v3, 21);
+        v3 = _mm512_xor_si512(v3, v0);
+        v2 = _mm512_add_epi64(v2, v1);
+        v1 = _mm512_rol_epi64(v1, 17);
+        v1 = _mm512_xor_si512(v1, v2);
+        v2 = _mm512_rol_epi64(v2, 32);
+    };
+    v3 = _mm512_xor_si512(v3, m1);
+    round();
+    round();
+    v0 = _mm512_xor_si512(v0, m1);
+    v3 = _mm512_xor_si512(v3, m2);
+    round();
+    round();
+    v0 = _mm512_xor_si512(v0, m2);
+    v2 = _mm512_xor_si512(v2, _mm512_set1_epi64(0xff));
+    round();
+    round();
+    round();
+    round();
+    _mm512_storeu_si512(out, _mm512_xor_si512(_mm512_xor_si512(v0, v1), _mm512_xor_si512(v2, v3)));
+}
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+__attribute__((target("avx2"), always_inline)) inline __m256i lane_rotl_avx2(__m256i x, int b) {
+    return _mm256_or_si256(_mm256_slli_epi64(x, b), _mm256_srli_epi64(x, 64 - b));
+}
+
+__attribute__((target("avx2"))) inline void lane_keys_avx2_half(std::uint64_t k0, std::uint64_t k1,
+                                                                const std::uint64_t* values,
+                                                                const std::uint64_t* tags,
+                                                                std::uint64_t* out) {
+    const __m256i id = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(values));
+    // Byte reverse of each 64-bit lane, then shift the tag in.
+    const __m256i rev = _mm256_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6,
+                                         5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8);
+    const __m256i x = _mm256_shuffle_epi8(id, rev);
+    const __m256i m1 = _mm256_or_si256(_mm256_slli_epi64(x, 8),
+                                       _mm256_loadu_si256(reinterpret_cast<const __m256i*>(tags)));
+    const __m256i m2 = _mm256_or_si256(_mm256_and_si256(id, _mm256_set1_epi64x(0xff)),
+                                       _mm256_set1_epi64x(static_cast<long long>(9ULL << 56)));
+    __m256i v0 = _mm256_set1_epi64x(static_cast<long long>(k0 ^ 0x736f6d6570736575ULL));
+    __m256i v1 = _mm256_set1_epi64x(static_cast<long long>(k1 ^ 0x646f72616e646f6dULL));
+    __m256i v2 = _mm256_set1_epi64x(static_cast<long long>(k0 ^ 0x6c7967656e657261ULL));
+    __m256i v3 = _mm256_set1_epi64x(static_cast<long long>(k1 ^ 0x7465646279746573ULL));
+    const __m256i rot16 = _mm256_setr_epi8(6, 7, 0, 1, 2, 3, 4, 5, 14, 15, 8, 9, 10, 11, 12, 13, 6,
+                                           7, 0, 1, 2, 3, 4, 5, 14, 15, 8, 9, 10, 11, 12, 13);
+    auto round = [&]() __attribute__((target("avx2"), always_inline)) {
+        v0 = _mm256_add_epi64(v0, v1);
+        v1 = lane_rotl_avx2(v1, 13);
+        v1 = _mm256_xor_si256(v1, v0);
+        v0 = _mm256_shuffle_epi32(v0, 0xb1); // rotate by 32
+        v2 = _mm256_add_epi64(v2, v3);
+        v3 = _mm256_shuffle_epi8(v3, rot16);
+        v3 = _mm256_xor_si256(v3, v2);
+        v0 = _mm256_add_epi64(v0, v3);
+        v3 = lane_rotl_avx2(v3, 21);
+        v3 = _mm256_xor_si256(v3, v0);
+        v2 = _mm256_add_epi64(v2, v1);
+        v1 = lane_rotl_avx2(v1, 17);
+        v1 = _mm256_xor_si256(v1, v2);
+        v2 = _mm256_shuffle_epi32(v2, 0xb1);
+    };
+    v3 = _mm256_xor_si256(v3, m1);
+    round();
+    round();
+    v0 = _mm256_xor_si256(v0, m1);
+    v3 = _mm256_xor_si256(v3, m2);
+    round();
+    round();
+    v0 = _mm256_xor_si256(v0, m2);
+    v2 = _mm256_xor_si256(v2, _mm256_set1_epi64x(0xff));
+    round();
+    round();
+    round();
+    round();
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out),
+                        _mm256_xor_si256(_mm256_xor_si256(v0, v1), _mm256_xor_si256(v2, v3)));
+}
+
+__attribute__((target("avx2"))) inline void lane_keys_avx2(std::uint64_t k0, std::uint64_t k1,
+                                                           const std::uint64_t* values,
+                                                           const std::uint64_t* tags,
+                                                           std::uint64_t* out) {
+    lane_keys_avx2_half(k0, k1, values, tags, out);
+    lane_keys_avx2_half(k0, k1, values + 4, tags + 4, out + 4);
+}
+
+#endif
+
+// The fastest implementation this CPU runs.
+inline lane_keys_fn best_lane_keys() noexcept {
+#ifdef CBPQ_LANE_KEYS_X86
+    if (__builtin_cpu_supports("avx512f")) {
+        return &lane_keys_avx512;
+    }
+    if (__builtin_cpu_supports("avx2")) {
+        return &lane_keys_avx2;
+    }
+#endif
+    return &lane_keys_scalar;
+}
+
+} // namespace detail
+CBPQ_END_NAMESPACE
+
+#endif

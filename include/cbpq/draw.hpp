@@ -1,0 +1,1037 @@
+// SPDX-License-Identifier: BSL-1.0
+#ifndef CBPQ_DRAW_HPP
+#define CBPQ_DRAW_HPP
+
+/// \file
+/// The daily draw: who gets today's appointments at each port. Every entrant's place is its
+/// keyed 64-bit key (random.hpp), so the result is a pure function of (seed, label, entrant
+/// set, capacity, options): independent of input order, thread count and platform, and
+/// computable shard by shard. See docs/draw.md for the algorithm, the fill rules and the
+/// shard-and-merge recipe.
+
+#include "capacity.hpp"
+#include "detail/lane_keys.hpp"
+#include "error.hpp"
+#include "random.hpp"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <compare>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <iterator>
+#include <limits>
+#include <optional>
+#include <ranges>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+CBPQ_BEGIN_NAMESPACE
+
+/// Version of the draw specification (docs/draw.md). Receipts record it.
+inline constexpr std::string_view draw_spec_version = "cbpq-draw-v0";
+
+/// How a port's entrants are put in order. Only `uniform` exists today (order by keyed key);
+/// seniority shares, weights and ranked preferences are planned as further values, each
+/// producing an order that the same fill walk consumes.
+enum class draw_policy : std::uint8_t { uniform };
+
+/// What the walk does with a party that does not fit.
+/// - skip: pass over it and keep walking; a smaller party further down may still fit.
+/// - strict: stop the walk at the first party that does not fit.
+enum class fill_rule : std::uint8_t { skip, strict };
+
+/// Options of a draw. Small value type.
+struct draw_options {
+    draw_policy policy = draw_policy::uniform;
+    fill_rule fill = fill_rule::skip;
+    /// Length of each port's waiting list (alternates), per port.
+    std::size_t alternates = 0;
+    /// Largest party accepted; larger parties are refused as invalid input.
+    std::int64_t max_party = 20;
+    /// Refuse duplicate entrant ids anywhere in the input (an exact O(n) check that costs
+    /// about a third of the draw). A host whose ids are unique by construction (a primary key)
+    /// may turn it off; duplicates among the candidates are refused even then.
+    bool check_duplicate_ids = true;
+
+    friend bool operator==(const draw_options&, const draw_options&) = default;
+};
+
+/// Why an entrant was not selected.
+/// - did_not_fit: the walk reached it while the port still had room, but not for this party
+///   (too many persons, no parties left, or no slot with room for the whole party), or under
+///   the strict rule it was the party that stopped the walk;
+/// - not_reached: the port was full (no persons, no parties, or no slot room left) before its
+///   turn, or under the strict rule it came after the party that stopped the walk.
+enum class not_selected_reason : std::uint8_t { none, did_not_fit, not_reached };
+
+/// Text form of a reason: "did_not_fit", "not_reached" ("" for none).
+[[nodiscard]] constexpr std::string_view to_string(not_selected_reason r) noexcept {
+    switch (r) {
+    case not_selected_reason::did_not_fit:
+        return "did_not_fit";
+    case not_selected_reason::not_reached:
+        return "not_reached";
+    default:
+        return "";
+    }
+}
+
+/// Text form of a fill rule: "skip" or "strict".
+[[nodiscard]] constexpr std::string_view to_string(fill_rule f) noexcept {
+    return f == fill_rule::strict ? "strict" : "skip";
+}
+
+/// Text form of a policy: "uniform".
+[[nodiscard]] constexpr std::string_view to_string(draw_policy) noexcept { return "uniform"; }
+
+/// The type a draw stores ids as: integers as they are, anything string-like as std::string
+/// (so results never point into the host's records).
+template <class Id>
+using stored_id_t =
+    std::conditional_t<integer_id<std::remove_cvref_t<Id>>, std::remove_cvref_t<Id>, std::string>;
+
+/// Decimal text of an integer id, or the string id itself: how ids appear in messages, CSV
+/// and receipts.
+template <entrant_id Id>
+[[nodiscard]] std::string id_text(const Id& id) {
+    if constexpr (integer_id<Id>) {
+        return std::to_string(id);
+    } else {
+        return std::string(std::string_view(id));
+    }
+}
+
+/// One entrant as the draw keeps it after pass one: its key, id and party size.
+template <class Id>
+struct draw_candidate {
+    std::uint64_t key = 0;
+    Id id{};
+    std::int64_t party = 1;
+
+    friend bool operator==(const draw_candidate&, const draw_candidate&) = default;
+};
+
+/// (key, id) order: the draw order of a port. Ties of the 64-bit key (about one in 2^64 per
+/// pair) are broken by compare_ids.
+template <class Id>
+[[nodiscard]] constexpr bool draw_order_less(std::uint64_t ka, const Id& a, std::uint64_t kb,
+                                             const Id& b) noexcept {
+    if (ka != kb) {
+        return ka < kb;
+    }
+    return compare_ids(a, b) < 0;
+}
+
+/// A selected party: draw order rank from 1 within the port, and its slot index when the port
+/// has a slot grid.
+template <class Id>
+struct selected_party {
+    Id id{};
+    std::int64_t party = 1;
+    std::size_t rank = 0;
+    std::optional<std::size_t> slot;
+    std::uint64_t key = 0;
+
+    friend bool operator==(const selected_party&, const selected_party&) = default;
+};
+
+/// A party on a port's waiting list: rank from 1, and why it was not selected.
+template <class Id>
+struct alternate_party {
+    Id id{};
+    std::int64_t party = 1;
+    std::size_t rank = 0;
+    not_selected_reason reason = not_selected_reason::none;
+    std::uint64_t key = 0;
+
+    friend bool operator==(const alternate_party&, const alternate_party&) = default;
+};
+
+/// Where a port's walk ended, which decides every non-selected entrant's reason in O(1):
+/// - never: capacity was never exhausted; every non-selected entrant did_not_fit;
+/// - at_start: the port had no room at all; every entrant was not_reached;
+/// - at_entrant: entrants after (end_key, end_id) in draw order were not_reached, the others
+///   did_not_fit. That entrant is the party whose selection exhausted capacity, or (strict)
+///   the party that stopped the walk.
+enum class walk_end : std::uint8_t { never, at_start, at_entrant };
+
+/// The outcome at one port.
+template <class Id>
+struct port_draw {
+    std::string port;
+    /// Selected parties in draw order.
+    std::vector<selected_party<Id>> selected;
+    /// Waiting list in draw order.
+    std::vector<alternate_party<Id>> alternates;
+    /// Persons and parties selected.
+    std::int64_t persons = 0;
+    std::int64_t parties = 0;
+    /// Persons placed in each slot (empty without a grid).
+    std::vector<std::int64_t> slot_persons;
+    /// Where the walk ended (see walk_end).
+    walk_end end = walk_end::never;
+    std::uint64_t end_key = 0;
+    Id end_id{};
+
+    friend bool operator==(const port_draw&, const port_draw&) = default;
+};
+
+/// Status of one entrant in a result.
+enum class entrant_status : std::uint8_t { selected, alternate, not_selected };
+
+/// One entrant's outcome: status, rank (selected or alternate, else 0), slot, and the reason
+/// when it was not selected (alternates carry one too).
+struct entrant_outcome {
+    entrant_status status = entrant_status::not_selected;
+    std::size_t rank = 0;
+    std::optional<std::size_t> slot;
+    not_selected_reason reason = not_selected_reason::none;
+
+    friend bool operator==(const entrant_outcome&, const entrant_outcome&) = default;
+};
+
+/// The result of a draw: one port_draw per capacity port, in capacity order.
+template <class Id>
+class draw_result {
+public:
+    using id_type = Id;
+
+    draw_result(const draw_key& key, const draw_options& options) : key_(key), options_(options) {}
+
+    std::vector<port_draw<Id>> ports;
+
+    /// The port named `name`, or nullptr. O(ports).
+    [[nodiscard]] const port_draw<Id>* find(std::string_view name) const noexcept {
+        for (const auto& p : ports) {
+            if (p.port == name) {
+                return &p;
+            }
+        }
+        return nullptr;
+    }
+
+    /// Persons selected over all ports.
+    [[nodiscard]] std::int64_t persons() const noexcept {
+        std::int64_t n = 0;
+        for (const auto& p : ports) {
+            n += p.persons;
+        }
+        return n;
+    }
+
+    /// Parties selected over all ports.
+    [[nodiscard]] std::int64_t parties() const noexcept {
+        std::int64_t n = 0;
+        for (const auto& p : ports) {
+            n += p.parties;
+        }
+        return n;
+    }
+
+    /// The outcome of entrant `id`, which asked for `port`. Selected and alternate entrants
+    /// are found by binary search in draw order; anyone else gets a reason from the port's
+    /// walk end, so nothing is stored per non-candidate. O(log(capacity + alternates)).
+    /// Assumes `id` was an entrant of that port (it cannot know otherwise); throws
+    /// invalid_input if the port is unknown.
+    [[nodiscard]] entrant_outcome outcome_of(const Id& id, std::string_view port) const {
+        const port_draw<Id>* p = find(port);
+        if (p == nullptr) {
+            detail::throw_invalid_input("entrant " + id_text(id), "port",
+                                        "unknown port '" + std::string(port) + "'");
+        }
+        const std::uint64_t k = key_.entrant_key(id);
+        auto less_sel = [](const auto& e, const std::pair<std::uint64_t, const Id*>& v) {
+            return draw_order_less(e.key, e.id, v.first, *v.second);
+        };
+        const std::pair<std::uint64_t, const Id*> probe{k, &id};
+        entrant_outcome out;
+        if (auto it = std::lower_bound(p->selected.begin(), p->selected.end(), probe, less_sel);
+            it != p->selected.end() && it->key == k && compare_ids(it->id, id) == 0) {
+            out.status = entrant_status::selected;
+            out.rank = it->rank;
+            out.slot = it->slot;
+            return out;
+        }
+        out.reason = reason_at(*p, k, id);
+        if (auto it = std::lower_bound(p->alternates.begin(), p->alternates.end(), probe, less_sel);
+            it != p->alternates.end() && it->key == k && compare_ids(it->id, id) == 0) {
+            out.status = entrant_status::alternate;
+            out.rank = it->rank;
+        }
+        return out;
+    }
+
+    /// The reason a non-selected entrant with this key and id at port `p` was not selected.
+    /// O(1).
+    [[nodiscard]] static not_selected_reason reason_at(const port_draw<Id>& p, std::uint64_t k,
+                                                       const Id& id) noexcept {
+        switch (p.end) {
+        case walk_end::at_start:
+            return not_selected_reason::not_reached;
+        case walk_end::at_entrant:
+            return draw_order_less(p.end_key, p.end_id, k, id) ? not_selected_reason::not_reached
+                                                               : not_selected_reason::did_not_fit;
+        default:
+            return not_selected_reason::did_not_fit;
+        }
+    }
+
+    [[nodiscard]] const draw_key& key() const noexcept { return key_; }
+    [[nodiscard]] const draw_options& options() const noexcept { return options_; }
+
+    friend bool operator==(const draw_result& a, const draw_result& b) {
+        return a.key_.bytes() == b.key_.bytes() && a.options_ == b.options_ && a.ports == b.ports;
+    }
+
+private:
+    draw_key key_;
+    draw_options options_;
+};
+
+/// A shard's partial draw: for each port and party size, the only entrants that can matter
+/// (at most min(persons / size, parties) + alternates + 1 of them, the smallest keys), so its
+/// size is bounded by capacity and waiting-list length, not by the shard. Partials of
+/// disjoint shards merge (merge_partials) into exactly the partial of their union, and
+/// finish_draw turns any partial into the result. Serialise with audit.hpp
+/// (partial_to_json / partial_from_json) to ship partials between machines.
+template <class Id>
+struct draw_partial {
+    struct port_part {
+        std::string port;
+        /// limits[s - 1]: how many entrants of party size s are kept.
+        std::vector<std::size_t> limits;
+        /// by_size[s - 1]: the kept entrants of party size s, in no particular order.
+        std::vector<std::vector<draw_candidate<Id>>> by_size;
+
+        friend bool operator==(const port_part&, const port_part&) = default;
+    };
+
+    /// The draw key's 16 bytes: partials of different draws never merge.
+    std::array<unsigned char, 16> key_bytes{};
+    /// Entrants read by the shards merged into this partial.
+    std::uint64_t entrants = 0;
+    std::vector<port_part> ports;
+
+    friend bool operator==(const draw_partial&, const draw_partial&) = default;
+};
+
+/// How a host record is read when no projections are given: members `.id`, `.port` and
+/// `.party`. Specialise for record types that cannot change.
+template <class T>
+struct entrant_traits {
+    static constexpr const auto& id(const T& e) noexcept { return e.id; }
+    static constexpr const auto& port(const T& e) noexcept { return e.port; }
+    static constexpr auto party(const T& e) noexcept { return e.party; }
+};
+
+namespace detail {
+
+[[nodiscard]] inline std::string port_record(const port_capacity& p) {
+    return "port '" + p.port + "'";
+}
+
+inline std::int64_t checked_add(std::int64_t a, std::int64_t b, const std::string& record,
+                                const char* field) {
+    // Both are non-negative here (negatives are refused first).
+    if (b > std::numeric_limits<std::int64_t>::max() - a) {
+        throw_invalid_input(record, field, "sum overflows a 64-bit count");
+    }
+    return a + b;
+}
+
+inline void validate_options(const draw_options& o) {
+    if (o.max_party < 1) {
+        throw_invalid_input("draw options", "max_party", "must be at least 1");
+    }
+    if (o.max_party > 1000000) {
+        throw_invalid_input("draw options", "max_party", "must be at most 1000000");
+    }
+    if (o.alternates > (std::size_t{1} << 40)) {
+        throw_invalid_input("draw options", "alternates", "waiting list is unreasonably long");
+    }
+    if (o.policy != draw_policy::uniform) {
+        throw_invalid_input("draw options", "policy", "unknown draw policy");
+    }
+    if (o.fill != fill_rule::skip && o.fill != fill_rule::strict) {
+        throw_invalid_input("draw options", "fill", "unknown fill rule");
+    }
+}
+
+inline void validate_capacity(const day_capacity& cap) {
+    std::int64_t total = 0;
+    for (std::size_t i = 0; i < cap.ports.size(); ++i) {
+        const port_capacity& p = cap.ports[i];
+        const std::string rec = port_record(p);
+        if (p.port.empty()) {
+            throw_invalid_input("port " + std::to_string(i + 1), "port", "empty port name");
+        }
+        for (std::size_t j = 0; j < i; ++j) {
+            if (cap.ports[j].port == p.port) {
+                throw_invalid_input(rec, "port", "port appears twice in the capacity");
+            }
+        }
+        if (p.persons < 0) {
+            throw_invalid_input(rec, "persons", "negative capacity " + std::to_string(p.persons));
+        }
+        total = checked_add(total, p.persons, "capacity", "persons");
+        if (p.parties && *p.parties < 0) {
+            throw_invalid_input(rec, "parties", "negative cap " + std::to_string(*p.parties));
+        }
+        std::int64_t slot_total = 0;
+        std::int64_t slot_max = 0;
+        for (std::size_t s = 0; s < p.slots.size(); ++s) {
+            const slot_capacity& sl = p.slots[s];
+            const std::string srec = rec + " slot '" + sl.label + "'";
+            if (sl.label.empty()) {
+                throw_invalid_input(rec + " slot " + std::to_string(s + 1), "slot",
+                                    "empty slot label");
+            }
+            for (std::size_t t = 0; t < s; ++t) {
+                if (p.slots[t].label == sl.label) {
+                    throw_invalid_input(srec, "slot", "slot label appears twice");
+                }
+            }
+            if (sl.persons < 0) {
+                throw_invalid_input(srec, "persons",
+                                    "negative slot capacity " + std::to_string(sl.persons));
+            }
+            slot_total = checked_add(slot_total, sl.persons, srec, "persons");
+            slot_max = std::max(slot_max, sl.persons);
+        }
+        if (!p.slots.empty() && slot_max < 1 && p.persons > 0) {
+            throw_invalid_input(rec, "slots",
+                                "the slot grid cannot hold any party (every slot takes 0 persons)");
+        }
+    }
+}
+
+// min(persons / s, parties) + alternates + 1, saturating.
+inline std::size_t bucket_limit(const port_capacity& p, std::int64_t s, std::size_t alternates) {
+    std::uint64_t fit = static_cast<std::uint64_t>(std::max<std::int64_t>(p.persons, 0) / s);
+    if (p.parties) {
+        fit = std::min(fit, static_cast<std::uint64_t>(std::max<std::int64_t>(*p.parties, 0)));
+    }
+    const std::uint64_t cap = std::uint64_t{1} << 48;
+    fit = std::min(fit, cap);
+    return static_cast<std::size_t>(fit + alternates + 1);
+}
+
+inline std::vector<std::size_t> port_limits(const port_capacity& p, const draw_options& o) {
+    std::vector<std::size_t> out(static_cast<std::size_t>(o.max_party));
+    for (std::size_t s = 0; s < out.size(); ++s) {
+        out[s] = bucket_limit(p, static_cast<std::int64_t>(s + 1), o.alternates);
+    }
+    return out;
+}
+
+// Port names to capacity indexes in one probe: a hash of (length, first byte, last byte)
+// whose multiplier is chosen at construction so that the capacity's names do not collide,
+// then one comparison. Ports arrive in random order, so a probe loop or a branch on the name
+// length would mispredict on most entrants; names that share (length, first, last byte) fall
+// back to a linear scan.
+class port_lookup {
+public:
+    explicit port_lookup(const day_capacity& cap) {
+        names_.reserve(cap.ports.size());
+        for (const auto& p : cap.ports) {
+            names_.emplace_back(p.port);
+        }
+        for (std::size_t bits = 4; bits <= 12 && !perfect_; ++bits) {
+            for (std::uint64_t m = 1; m <= 64 && !perfect_; ++m) {
+                mult_ = 0x9e3779b97f4a7c15ULL * (2 * m + 1);
+                shift_ = static_cast<int>(64 - bits);
+                slots_.assign(std::size_t{1} << bits, -1);
+                perfect_ = true;
+                for (std::size_t i = 0; i < names_.size() && perfect_; ++i) {
+                    auto& slot = slots_[index(names_[i])];
+                    if (slot >= 0) {
+                        perfect_ = false;
+                    }
+                    slot = static_cast<std::int32_t>(i);
+                }
+            }
+        }
+    }
+
+    // Capacity index of `name`, or -1.
+    [[nodiscard]] std::int32_t find(std::string_view name) const noexcept {
+        if (CBPQ_LIKELY(perfect_)) {
+            const std::int32_t i = slots_[index(name)];
+            return i >= 0 && names_[static_cast<std::size_t>(i)] == name ? i : -1;
+        }
+        for (std::size_t i = 0; i < names_.size(); ++i) {
+            if (names_[i] == name) {
+                return static_cast<std::int32_t>(i);
+            }
+        }
+        return -1;
+    }
+
+private:
+    [[nodiscard]] std::size_t index(std::string_view s) const noexcept {
+        const std::size_t n = s.size();
+        const auto first =
+            static_cast<std::uint64_t>(n != 0 ? static_cast<unsigned char>(s[0]) : 0);
+        const auto last =
+            static_cast<std::uint64_t>(n != 0 ? static_cast<unsigned char>(s[n - 1]) : 0);
+        const std::uint64_t h = (static_cast<std::uint64_t>(n) << 16) | (first << 8) | last;
+        return static_cast<std::size_t>((h * mult_) >> shift_);
+    }
+
+    std::vector<std::int32_t> slots_;
+    std::vector<std::string_view> names_;
+    std::uint64_t mult_ = 0;
+    int shift_ = 60;
+    bool perfect_ = false;
+};
+
+// Keeps the `limit` smallest (key, id) pairs of one (port, party size) seen so far in a buffer
+// of up to 2 * limit entries; nth_element halves it when full, and the running threshold
+// rejects most later entrants with one comparison.
+template <class Entry>
+struct bounded_bucket {
+    std::vector<Entry> buf;
+    std::uint64_t threshold = ~std::uint64_t{0};
+    std::size_t limit = 0;
+};
+
+template <class Bucket, class Less>
+void trim_bucket(Bucket& b, Less less) {
+    if (b.buf.size() <= b.limit) {
+        return;
+    }
+    const auto nth = b.buf.begin() + static_cast<std::ptrdiff_t>(b.limit - 1);
+    std::nth_element(b.buf.begin(), nth, b.buf.end(), less);
+    b.threshold = nth->key;
+    b.buf.resize(b.limit);
+}
+
+template <class It>
+struct pending_entry {
+    std::uint64_t key;
+    It it;
+};
+
+[[nodiscard]] inline std::size_t pow2_at_least(std::size_t n) noexcept {
+    std::size_t p = 1;
+    while (p < n) {
+        p *= 2;
+    }
+    return p;
+}
+
+// Exact duplicate-id check in O(n) without a hash set of ids: equal ids have equal keys, so a
+// bitset of 16 bits per entrant indexed by the top key bits flags every repeated key (and
+// about one entrant in 32 by accident). The flagged keys are then looked for among the low 32
+// key bits kept per entrant (through a second, cache-sized bitset), and only the few entrants
+// found are compared by id.
+class duplicate_filter {
+public:
+    explicit duplicate_filter(std::size_t expected) {
+        const std::size_t bits = pow2_at_least(std::max<std::size_t>(expected * 16, 4096));
+        bits_.assign(bits / 64, 0);
+        shift_ = 64 - static_cast<int>(std::countr_zero(bits));
+        low_.reserve(expected);
+    }
+
+    // Starts loading the bitset word of `key` (the bitset is larger than the caches; keys come
+    // eight at a time, so their misses overlap).
+    void prefetch(std::uint64_t key) const noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+        __builtin_prefetch(&bits_[static_cast<std::size_t>((key >> shift_) >> 6)], 1);
+#else
+        (void)key;
+#endif
+    }
+
+    void add(std::uint64_t key) {
+        low_.push_back(static_cast<std::uint32_t>(key));
+        const std::uint64_t b = key >> shift_;
+        std::uint64_t& word = bits_[static_cast<std::size_t>(b >> 6)];
+        const std::uint64_t m = std::uint64_t{1} << (b & 63);
+        if (CBPQ_UNLIKELY((word & m) != 0)) {
+            suspects_.push_back(key);
+        }
+        word |= m;
+    }
+
+    // Input indexes of the entrants whose low 32 key bits equal those of a flagged key: a
+    // superset of every entrant whose key is shared with another. Ascending.
+    [[nodiscard]] std::vector<std::size_t> candidates() const {
+        std::vector<std::size_t> out;
+        if (suspects_.empty()) {
+            return out;
+        }
+        std::vector<std::uint32_t> low;
+        low.reserve(suspects_.size());
+        for (const std::uint64_t k : suspects_) {
+            low.push_back(static_cast<std::uint32_t>(k));
+        }
+        std::sort(low.begin(), low.end());
+        low.erase(std::unique(low.begin(), low.end()), low.end());
+        const std::size_t fbits = pow2_at_least(std::max<std::size_t>(low.size() * 64, 4096));
+        const std::uint32_t fmask = static_cast<std::uint32_t>(fbits - 1);
+        std::vector<std::uint64_t> filter(fbits / 64, 0);
+        for (const std::uint32_t l : low) {
+            const std::uint32_t b = l & fmask;
+            filter[b >> 6] |= std::uint64_t{1} << (b & 63);
+        }
+        for (std::size_t i = 0; i < low_.size(); ++i) {
+            const std::uint32_t l = low_[i];
+            const std::uint32_t b = l & fmask;
+            if (CBPQ_UNLIKELY(((filter[b >> 6] >> (b & 63)) & 1U) != 0) &&
+                std::binary_search(low.begin(), low.end(), l)) {
+                out.push_back(i);
+            }
+        }
+        return out;
+    }
+
+private:
+    std::vector<std::uint64_t> bits_;
+    std::vector<std::uint32_t> low_;
+    std::vector<std::uint64_t> suspects_;
+    int shift_ = 0;
+};
+
+template <class Id>
+[[noreturn]] void throw_duplicate(const Id& id) {
+    throw_invalid_input("entrant " + id_text(id), "id", "entrant id appears more than once");
+}
+
+template <class T>
+[[nodiscard]] std::string port_text(const T& port) {
+    if constexpr (std::integral<T>) {
+        return "#" + std::to_string(port);
+    } else {
+        return std::string(std::string_view(port));
+    }
+}
+
+} // namespace detail
+
+/// Pass one of a draw over one shard (or the whole pool): validates every entrant, computes
+/// its key and keeps, per port and party size, only the entrants that can be selected, wait
+/// or stop the walk. Projections read the host's records in place: `id_proj` gives an
+/// entrant_id, `port_proj` a port name (anything convertible to std::string_view) or a
+/// capacity index (an integer), `party_proj` an integer party size.
+/// O(n) time, O(ports x max_party x (capacity + alternates)) memory, plus 9 bytes per entrant
+/// while duplicates are checked. Throws invalid_input naming the entrant and field (unknown
+/// port, party out of range, duplicate id) or the capacity record; nothing is returned then.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj>
+[[nodiscard]] auto collect_draw(const R& entrants, const day_capacity& capacity,
+                                const draw_key& key, const draw_options& options, IdProj id_proj,
+                                PortProj port_proj, PartyProj party_proj) {
+    using ref = std::ranges::range_reference_t<const R>;
+    using raw_id = std::remove_cvref_t<std::invoke_result_t<IdProj&, ref>>;
+    static_assert(entrant_id<raw_id>, "the id projection must give an integer or a string");
+    using Id = stored_id_t<raw_id>;
+    using It = std::ranges::iterator_t<const R>;
+    using port_t = std::remove_cvref_t<std::invoke_result_t<PortProj&, ref>>;
+    using party_t = std::remove_cvref_t<std::invoke_result_t<PartyProj&, ref>>;
+    static_assert(std::integral<party_t>, "the party projection must give an integer");
+    static_assert(std::integral<port_t> || std::convertible_to<const port_t&, std::string_view>,
+                  "the port projection must give a port name or a capacity index");
+
+    detail::validate_options(options);
+    detail::validate_capacity(capacity);
+
+    const std::size_t nports = capacity.ports.size();
+    const auto max_party = static_cast<std::size_t>(options.max_party);
+    std::size_t hint = 4096;
+    if constexpr (std::ranges::sized_range<const R>) {
+        hint = static_cast<std::size_t>(std::ranges::size(entrants)) + 1;
+    }
+    using entry = detail::pending_entry<It>;
+    std::vector<detail::bounded_bucket<entry>> buckets(nports * max_party);
+    std::vector<std::vector<std::size_t>> limits(nports);
+    for (std::size_t p = 0; p < nports; ++p) {
+        limits[p] = detail::port_limits(capacity.ports[p], options);
+        for (std::size_t s = 0; s < max_party; ++s) {
+            auto& b = buckets[p * max_party + s];
+            b.limit = limits[p][s];
+            b.buf.reserve(std::min(2 * b.limit, std::min<std::size_t>(hint, 1U << 20)));
+        }
+    }
+    auto less = [&id_proj](const entry& a, const entry& b) {
+        if (a.key != b.key) {
+            return a.key < b.key;
+        }
+        return compare_ids(std::invoke(id_proj, *a.it), std::invoke(id_proj, *b.it)) < 0;
+    };
+    const detail::port_lookup lookup(capacity);
+    std::optional<detail::duplicate_filter> dups;
+    if (options.check_duplicate_ids) {
+        dups.emplace(hint);
+    }
+    std::uint64_t count = 0;
+
+    // One entrant after its key is known.
+    auto place = [&](It at, std::uint64_t k) {
+        const auto& port = std::invoke(port_proj, *at);
+        std::size_t pi = 0;
+        if constexpr (std::integral<port_t>) {
+            if (CBPQ_UNLIKELY(port < 0 || static_cast<std::uint64_t>(port) >= nports)) {
+                detail::throw_invalid_input("entrant " + id_text(std::invoke(id_proj, *at)), "port",
+                                            "unknown port " + detail::port_text(port));
+            }
+            pi = static_cast<std::size_t>(port);
+        } else {
+            const std::int32_t found = lookup.find(std::string_view(port));
+            if (CBPQ_UNLIKELY(found < 0)) {
+                detail::throw_invalid_input("entrant " + id_text(std::invoke(id_proj, *at)), "port",
+                                            "unknown port '" + detail::port_text(port) + "'");
+            }
+            pi = static_cast<std::size_t>(found);
+        }
+        const auto party = static_cast<std::int64_t>(std::invoke(party_proj, *at));
+        if (CBPQ_UNLIKELY(party < 1 || party > options.max_party)) {
+            detail::throw_invalid_input("entrant " + id_text(std::invoke(id_proj, *at)), "party",
+                                        "party size " + std::to_string(party) + " is outside 1.." +
+                                            std::to_string(options.max_party));
+        }
+        if (dups) {
+            dups->add(k);
+        }
+        auto& b = buckets[pi * max_party + static_cast<std::size_t>(party - 1)];
+        if (k > b.threshold) {
+            return;
+        }
+        b.buf.push_back(entry{k, at});
+        if (CBPQ_UNLIKELY(b.buf.size() >= 2 * b.limit)) {
+            detail::trim_bucket(b, less);
+        }
+    };
+
+    auto it = std::ranges::begin(entrants);
+    const auto last = std::ranges::end(entrants);
+    if constexpr (integer_id<raw_id>) {
+        // Keys eight at a time: independent SipHash lanes (AVX-512, AVX2 or scalar).
+        const detail::lane_keys_fn lanes = detail::best_lane_keys();
+        std::uint64_t values[8];
+        std::uint64_t tags[8];
+        std::uint64_t keys[8];
+        It its[8];
+        for (;;) {
+            std::size_t n = 0;
+            for (; n < 8 && it != last; ++n, ++it) {
+                its[n] = it;
+                const auto [tag, value] = detail::integer_id_parts(std::invoke(id_proj, *it));
+                tags[n] = tag;
+                values[n] = value;
+            }
+            if (n == 8) {
+                lanes(key.k0(), key.k1(), values, tags, keys);
+            } else {
+                for (std::size_t i = 0; i < n; ++i) {
+                    keys[i] = detail::siphash24_tagged_u64(
+                        key.k0(), key.k1(), static_cast<unsigned char>(tags[i]), values[i]);
+                }
+            }
+            if (dups) {
+                for (std::size_t i = 0; i < n; ++i) {
+                    dups->prefetch(keys[i]);
+                }
+            }
+            for (std::size_t i = 0; i < n; ++i) {
+                place(its[i], keys[i]);
+            }
+            count += n;
+            if (n < 8) {
+                break;
+            }
+        }
+    } else {
+        for (; it != last; ++it) {
+            place(it, key.entrant_key(std::invoke(id_proj, *it)));
+            ++count;
+        }
+    }
+
+    if (dups) {
+        const std::vector<std::size_t> want = dups->candidates();
+        if (!want.empty()) {
+            // Few entrants: fetch them by walking the range once, recompute their keys, and
+            // compare the ids of equal keys.
+            std::vector<std::pair<std::uint64_t, It>> found;
+            found.reserve(want.size());
+            auto cur = std::ranges::begin(entrants);
+            std::size_t pos = 0;
+            for (const std::size_t index : want) {
+                std::advance(cur, static_cast<std::ptrdiff_t>(index - pos));
+                pos = index;
+                found.emplace_back(key.entrant_key(std::invoke(id_proj, *cur)), cur);
+            }
+            std::sort(found.begin(), found.end(),
+                      [](const auto& a, const auto& b) { return a.first < b.first; });
+            for (std::size_t i = 0; i < found.size(); ++i) {
+                for (std::size_t j = i + 1; j < found.size() && found[j].first == found[i].first;
+                     ++j) {
+                    if (compare_ids(std::invoke(id_proj, *found[i].second),
+                                    std::invoke(id_proj, *found[j].second)) == 0) {
+                        detail::throw_duplicate(std::invoke(id_proj, *found[i].second));
+                    }
+                }
+            }
+        }
+    }
+
+    draw_partial<Id> out;
+    out.key_bytes = key.bytes();
+    out.entrants = count;
+    out.ports.resize(nports);
+    for (std::size_t p = 0; p < nports; ++p) {
+        auto& part = out.ports[p];
+        part.port = capacity.ports[p].port;
+        part.limits = std::move(limits[p]);
+        part.by_size.resize(max_party);
+        for (std::size_t s = 0; s < max_party; ++s) {
+            auto& b = buckets[p * max_party + s];
+            detail::trim_bucket(b, less);
+            auto& dst = part.by_size[s];
+            dst.reserve(b.buf.size());
+            for (const entry& e : b.buf) {
+                dst.push_back(draw_candidate<Id>{e.key, Id(std::invoke(id_proj, *e.it)),
+                                                 static_cast<std::int64_t>(s + 1)});
+            }
+        }
+    }
+    return out;
+}
+
+/// Merges the partial draws of two disjoint shards into the partial of their union: per
+/// (port, party size), concatenate and keep the `limit` smallest. Commutative and
+/// associative. O(size of the partials). Throws invalid_input if the partials belong to
+/// different draws (key, ports or limits differ).
+template <class Id>
+[[nodiscard]] draw_partial<Id> merge_partials(draw_partial<Id> a, const draw_partial<Id>& b) {
+    if (a.key_bytes != b.key_bytes) {
+        detail::throw_invalid_input("partial draw", "key", "partials of different draw keys");
+    }
+    if (a.ports.size() != b.ports.size()) {
+        detail::throw_invalid_input("partial draw", "ports", "partials of different capacities");
+    }
+    for (std::size_t p = 0; p < a.ports.size(); ++p) {
+        auto& pa = a.ports[p];
+        const auto& pb = b.ports[p];
+        if (pa.port != pb.port || pa.limits != pb.limits ||
+            pa.by_size.size() != pb.by_size.size()) {
+            detail::throw_invalid_input("partial draw", "port '" + pa.port + "'",
+                                        "partials of different capacities or options");
+        }
+        for (std::size_t s = 0; s < pa.by_size.size(); ++s) {
+            auto& dst = pa.by_size[s];
+            dst.insert(dst.end(), pb.by_size[s].begin(), pb.by_size[s].end());
+            const std::size_t limit = pa.limits[s];
+            if (dst.size() > limit) {
+                auto nth = dst.begin() + static_cast<std::ptrdiff_t>(limit);
+                std::nth_element(dst.begin(), nth, dst.end(),
+                                 [](const draw_candidate<Id>& x, const draw_candidate<Id>& y) {
+                                     return draw_order_less(x.key, x.id, y.key, y.id);
+                                 });
+                dst.erase(nth, dst.end());
+            }
+        }
+    }
+    a.entrants += b.entrants;
+    return a;
+}
+
+namespace detail {
+
+// The fill walk of one port over its candidates in draw order.
+template <class Id>
+port_draw<Id> walk_port(const port_capacity& cap, const std::vector<draw_candidate<Id>>& order,
+                        const draw_options& options) {
+    port_draw<Id> out;
+    out.port = cap.port;
+    std::int64_t persons_left = cap.persons;
+    std::int64_t parties_left =
+        cap.parties ? *cap.parties : std::numeric_limits<std::int64_t>::max();
+    std::vector<std::int64_t> room;
+    room.reserve(cap.slots.size());
+    for (const auto& s : cap.slots) {
+        room.push_back(s.persons);
+    }
+    out.slot_persons.assign(room.size(), 0);
+    const bool grid = !room.empty();
+    auto exhausted = [&] {
+        if (persons_left <= 0 || parties_left <= 0) {
+            return true;
+        }
+        if (grid) {
+            for (const std::int64_t r : room) {
+                if (r > 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    };
+    std::vector<const draw_candidate<Id>*> passed; // not selected, in draw order
+    bool stopped = exhausted();
+    if (stopped) {
+        out.end = walk_end::at_start;
+    }
+    for (const auto& c : order) {
+        if (stopped) {
+            if (passed.size() >= options.alternates) {
+                break;
+            }
+            passed.push_back(&c);
+            continue;
+        }
+        bool fits = c.party <= persons_left && parties_left > 0;
+        std::optional<std::size_t> slot;
+        if (fits && grid) {
+            for (std::size_t j = 0; j < room.size(); ++j) {
+                if (room[j] >= c.party) {
+                    slot = j;
+                    break;
+                }
+            }
+            fits = slot.has_value();
+        }
+        if (fits) {
+            persons_left -= c.party;
+            --parties_left;
+            if (slot) {
+                room[*slot] -= c.party;
+                out.slot_persons[*slot] += c.party;
+            }
+            out.persons += c.party;
+            ++out.parties;
+            out.selected.push_back(
+                selected_party<Id>{c.id, c.party, out.selected.size() + 1, slot, c.key});
+            if (exhausted()) {
+                stopped = true;
+                out.end = walk_end::at_entrant;
+                out.end_key = c.key;
+                out.end_id = c.id;
+            }
+        } else {
+            passed.push_back(&c);
+            if (options.fill == fill_rule::strict) {
+                stopped = true;
+                out.end = walk_end::at_entrant;
+                out.end_key = c.key;
+                out.end_id = c.id;
+            }
+        }
+    }
+    const std::size_t n = std::min(passed.size(), options.alternates);
+    out.alternates.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& c = *passed[i];
+        out.alternates.push_back(alternate_party<Id>{
+            c.id, c.party, i + 1, draw_result<Id>::reason_at(out, c.key, c.id), c.key});
+    }
+    return out;
+}
+
+} // namespace detail
+
+/// Pass two: orders each port's candidates by (key, id) and walks them under the fill rule.
+/// `capacity` and `options` must be those the partial was collected with (checked through
+/// the per-size limits), and the key must match. O(c log c) for c candidates. Throws
+/// invalid_input on a mismatch or on a duplicate id among the candidates.
+template <class Id>
+[[nodiscard]] draw_result<Id> finish_draw(const draw_partial<Id>& partial,
+                                          const day_capacity& capacity, const draw_key& key,
+                                          const draw_options& options) {
+    detail::validate_options(options);
+    detail::validate_capacity(capacity);
+    if (partial.key_bytes != key.bytes()) {
+        detail::throw_invalid_input("partial draw", "key", "partial of a different draw key");
+    }
+    if (partial.ports.size() != capacity.ports.size()) {
+        detail::throw_invalid_input("partial draw", "ports", "partial of a different capacity");
+    }
+    draw_result<Id> result(key, options);
+    result.ports.reserve(capacity.ports.size());
+    std::vector<draw_candidate<Id>> order;
+    for (std::size_t p = 0; p < capacity.ports.size(); ++p) {
+        const auto& cap = capacity.ports[p];
+        const auto& part = partial.ports[p];
+        if (part.port != cap.port || part.limits != detail::port_limits(cap, options)) {
+            detail::throw_invalid_input("partial draw", "port '" + cap.port + "'",
+                                        "partial of a different capacity or options");
+        }
+        order.clear();
+        for (std::size_t s = 0; s < part.by_size.size(); ++s) {
+            for (const auto& c : part.by_size[s]) {
+                if (c.party != static_cast<std::int64_t>(s + 1)) {
+                    detail::throw_invalid_input("entrant " + id_text(c.id), "party",
+                                                "kept under the wrong party size");
+                }
+                order.push_back(c);
+            }
+        }
+        std::sort(order.begin(), order.end(),
+                  [](const draw_candidate<Id>& x, const draw_candidate<Id>& y) {
+                      return draw_order_less(x.key, x.id, y.key, y.id);
+                  });
+        for (std::size_t i = 1; i < order.size(); ++i) {
+            if (order[i].key == order[i - 1].key &&
+                compare_ids(order[i].id, order[i - 1].id) == 0) {
+                detail::throw_duplicate(order[i].id);
+            }
+        }
+        result.ports.push_back(detail::walk_port(cap, order, options));
+    }
+    return result;
+}
+
+/// The draw: who gets each port's capacity, in keyed order, under the fill rule, with a
+/// waiting list per port and a reason for everyone not selected. A pure function of (key,
+/// entrant set, capacity, options): any order of the same entrants gives the same result.
+/// Entrants are read in place through the projections (see collect_draw). O(n) plus
+/// O(c log c) for the c = O(ports x max_party x (capacity + alternates)) candidates; the
+/// keys are computed eight at a time. Validates everything first: throws invalid_input naming
+/// the record and field, and returns nothing, on bad input.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj>
+[[nodiscard]] auto draw(const R& entrants, const day_capacity& capacity, const draw_key& key,
+                        const draw_options& options, IdProj id_proj, PortProj port_proj,
+                        PartyProj party_proj) {
+    auto partial = collect_draw(entrants, capacity, key, options, std::move(id_proj),
+                                std::move(port_proj), std::move(party_proj));
+    return finish_draw(partial, capacity, key, options);
+}
+
+/// The draw over records read through entrant_traits (members .id, .port, .party by
+/// default).
+template <std::ranges::forward_range R>
+[[nodiscard]] auto draw(const R& entrants, const day_capacity& capacity, const draw_key& key,
+                        const draw_options& options = {}) {
+    using T = std::remove_cvref_t<std::ranges::range_reference_t<const R>>;
+    return draw(
+        entrants, capacity, key, options,
+        [](const T& e) -> decltype(auto) { return entrant_traits<T>::id(e); },
+        [](const T& e) -> decltype(auto) { return entrant_traits<T>::port(e); },
+        [](const T& e) { return entrant_traits<T>::party(e); });
+}
+
+/// Pass one through entrant_traits (see collect_draw).
+template <std::ranges::forward_range R>
+[[nodiscard]] auto collect_draw(const R& entrants, const day_capacity& capacity,
+                                const draw_key& key, const draw_options& options = {}) {
+    using T = std::remove_cvref_t<std::ranges::range_reference_t<const R>>;
+    return collect_draw(
+        entrants, capacity, key, options,
+        [](const T& e) -> decltype(auto) { return entrant_traits<T>::id(e); },
+        [](const T& e) -> decltype(auto) { return entrant_traits<T>::port(e); },
+        [](const T& e) { return entrant_traits<T>::party(e); });
+}
+
+CBPQ_END_NAMESPACE
+
+#endif

@@ -1,0 +1,111 @@
+// RFC 4180 reader and writer, including malformed input.
+#include <cbpq/csv.hpp>
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+namespace {
+
+cbpq::parse_error parse_failure(const std::string& text, const cbpq::csv_options& opt = {}) {
+    try {
+        (void)cbpq::parse_csv(text, "f.csv", opt);
+    } catch (const cbpq::parse_error& e) {
+        return e;
+    }
+    FAIL("expected a parse_error for: " << text);
+    return cbpq::parse_error("", 0, 0, "", "unreachable");
+}
+
+} // namespace
+
+TEST_CASE("csv: header, rows, quotes, CRLF") {
+    const auto t =
+        cbpq::parse_csv("id,name\r\n1,\"Ana, \"\"la\"\" Ruiz\"\r\n2,\"two\nlines\"\n3,\n", "f.csv");
+    REQUIRE(t.header == std::vector<std::string>{"id", "name"});
+    REQUIRE(t.rows.size() == 3);
+    CHECK(t.rows[0].fields[1] == "Ana, \"la\" Ruiz");
+    CHECK(t.rows[1].fields[1] == "two\nlines");
+    CHECK(t.rows[1].line == 3);
+    CHECK(t.rows[2].line == 5); // the quoted newline advanced the line count
+    CHECK(t.rows[2].fields[1].empty());
+    CHECK(t.find_column("name") == 1);
+    CHECK_FALSE(t.find_column("nope").has_value());
+}
+
+TEST_CASE("csv: last line without newline, blank lines skipped, trimming") {
+    auto t = cbpq::parse_csv("a,b\n\n1,2", "f");
+    REQUIRE(t.rows.size() == 1);
+    CHECK(t.rows[0].line == 3);
+    CHECK(t.rows[0].fields[1] == "2");
+    cbpq::csv_options opt;
+    opt.trim_spaces = true;
+    t = cbpq::parse_csv("rec_id, given_name\nrec-1-org, ana \nrec-2,  \" b \" \n", "f", opt);
+    CHECK(t.header[1] == "given_name");
+    CHECK(t.rows[0].fields[1] == "ana");
+    CHECK(t.rows[1].fields[1] == " b ");
+    CHECK(t.rows[0].columns[1] == 12);
+}
+
+TEST_CASE("csv: malformed input names line and column") {
+    auto e = parse_failure("a,b\n1,\"open\n2,3\n");
+    CHECK(e.line() == 2);
+    CHECK(e.column() == 3);
+    CHECK(std::string(e.what()).find("never closed") != std::string::npos);
+    CHECK(std::string(e.what()).find("f.csv:2:3") != std::string::npos);
+
+    e = parse_failure("a,b\n1,x\"y\n");
+    CHECK(e.line() == 2);
+    CHECK(e.column() == 4);
+
+    e = parse_failure("a,b\n1,\"x\"y\n");
+    CHECK(e.column() == 6);
+
+    e = parse_failure("a,b\n1,2\n3\n");
+    CHECK(e.line() == 3);
+    CHECK(std::string(e.what()).find("expected 2") != std::string::npos);
+
+    e = parse_failure("a,a\n");
+    CHECK(e.field() == "a");
+
+    e = parse_failure("a,,c\n");
+    CHECK(e.column() == 3);
+
+    e = parse_failure("");
+    CHECK(std::string(e.what()).find("no header") != std::string::npos);
+
+    e = parse_failure("a\n1\r2\n");
+    CHECK(e.line() == 2);
+
+    e = parse_failure(std::string("a\nx\0y\n", 6));
+    CHECK(e.column() == 2);
+}
+
+TEST_CASE("csv: require_column and fail point at the field") {
+    const auto t = cbpq::parse_csv("id,port\n7,nogales\n", "e.csv");
+    CHECK(t.require_column("port") == 1);
+    CHECK_THROWS_WITH_AS((void)t.require_column("party"),
+                         doctest::Contains("required column 'party'"), cbpq::parse_error);
+    try {
+        t.fail(0, 1, "unknown port");
+        FAIL("fail() must throw");
+    } catch (const cbpq::parse_error& e) {
+        CHECK(e.line() == 2);
+        CHECK(e.column() == 3);
+        CHECK(e.field() == "port");
+        CHECK(std::string(e.what()) == "e.csv:2:3, field 'port': unknown port");
+    }
+}
+
+TEST_CASE("csv: writer round-trips through the reader") {
+    const std::vector<std::string> fields = {"plain",      "with,comma", "with \"quote\"",
+                                             "two\nlines", " padded ",   ""};
+    std::string text;
+    cbpq::csv_append_row(text, std::vector<std::string>{"a", "b", "c", "d", "e", "f"});
+    cbpq::csv_append_row(text, fields);
+    CHECK(text.find("plain,\"with,comma\",\"with \"\"quote\"\"\"") != std::string::npos);
+    const auto t = cbpq::parse_csv(text, "rt");
+    REQUIRE(t.rows.size() == 1);
+    CHECK(t.rows[0].fields == fields);
+}
