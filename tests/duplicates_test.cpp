@@ -314,6 +314,34 @@ TEST_CASE("duplicates: default rules never merge hard negatives") {
         CHECK(verdict(a, b) == "possible:name+birth");
         CHECK(verdict(a, b, cbpq::lenient_rules()) == "same:full-name+birth");
     }
+    SUBCASE("one surname, same given name, birth date and shelter address: review at most") {
+        auto m = a;
+        m.given = "Marie";
+        m.surname = "Joseph";
+        m.address = "Albergue Casa del Migrante, Calle 5 de Mayo 120";
+        auto n = m;
+        n.document = "777888999";
+        n.phone = "";
+        n.email = "";
+        n.device = "";
+        m.phone = "";
+        m.email = "";
+        m.device = "";
+        CHECK_FALSE(is_same(verdict(m, n)));
+    }
+    SUBCASE("a middle name left out: review") {
+        auto b = a;
+        b.given = "María";
+        b.document = "";
+        b.phone = "";
+        b.email = "";
+        b.device = "";
+        b.address = "";
+        CHECK(verdict(a, b) == "possible:dropped-given+birth+surnames");
+        auto twin = b;
+        twin.given = "María Fernanda";
+        CHECK(verdict(a, twin) == "none");
+    }
     SUBCASE("same document, another name and birth date: review") {
         auto b = a;
         b.given = "Pedro";

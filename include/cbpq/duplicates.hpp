@@ -690,6 +690,8 @@ public:
         birth_close,
         given_similar,
         first_given_similar,
+        given_dropped,
+        two_surnames,
         surname_similar,
         surname_overlap,
         phone_equal,
@@ -781,6 +783,25 @@ public:
             }
             return std::nullopt;
         }
+        case kind::given_dropped: {
+            // The shorter list of given names is the start of the longer one.
+            std::string_view x = a.given, y = b.given;
+            if (x.empty() || y.empty() || x == y) {
+                return std::nullopt;
+            }
+            if (x.size() > y.size()) {
+                std::swap(x, y);
+            }
+            if (y.substr(0, x.size()) == x && y.size() > x.size() && y[x.size()] == ' ') {
+                return comparison_result{1.0, {F::given}};
+            }
+            return std::nullopt;
+        }
+        case kind::two_surnames:
+            if (!a.surname2.empty() && !b.surname2.empty()) {
+                return comparison_result{1.0, {}};
+            }
+            return std::nullopt;
         case kind::surname_similar:
         case kind::surname_overlap: {
             const surname_match& m = p.surnames();
@@ -863,6 +884,10 @@ public:
             return t("given");
         case kind::first_given_similar:
             return t("first-given");
+        case kind::given_dropped:
+            return "given-names-dropped";
+        case kind::two_surnames:
+            return "two-surnames";
         case kind::surname_similar:
             return t("surnames");
         case kind::surname_overlap:
@@ -958,6 +983,14 @@ private:
 /// First given names agree with Jaro-Winkler at least `t`.
 [[nodiscard]] inline condition similar_first_given(double t) {
     return condition(condition::kind::first_given_similar, t);
+}
+/// One side's given names are the other's first ones: a middle name left out ("MARIA" and
+/// "MARIA JOSE").
+[[nodiscard]] inline condition dropped_given() { return condition(condition::kind::given_dropped); }
+/// Both sides have two surnames: a whole Hispanic name is far more distinctive than one
+/// surname.
+[[nodiscard]] inline condition two_surnames_each() {
+    return condition(condition::kind::two_surnames);
 }
 /// Surnames agree at least `t` straight, swapped or joined; both lists keep all their surnames.
 [[nodiscard]] inline condition similar_surnames(double t) {
@@ -1093,13 +1126,13 @@ private:
 ///   sex, given names and both surnames similar;
 /// - name+birth+contact: given names equal, surnames equal (swapped, joined or one dropped
 ///   allowed), same birth date, compatible sex, same phone, e-mail or device;
-/// - name+birth+address: given names equal, both surnames equal (swapped or joined), same
-///   birth date, compatible sex, same address;
+/// - name+birth+address: given names equal, two surnames on each side, equal (swapped
+///   allowed), same birth date, compatible sex, same address;
 /// - fuzzy-name+birth+email: given names and surnames similar, same birth date, compatible
 ///   sex, same e-mail or device.
 /// `possible` (review): name+birth, document alone, document-typo+name, name+contact with a
 /// birth date that is a typo away or missing, given+birth+contact (surname changed), first
-/// given name+birth+surnames (a dropped middle name).
+/// dropped-given+birth+surnames (a middle name left out).
 [[nodiscard]] inline rule_set default_rules() {
     using S = match_strength;
     return rule_set({
@@ -1121,7 +1154,7 @@ private:
           overlapping_surnames(1.0)}},
         {"name+birth+address",
          S::same,
-         {same_birth(), same_address(), compatible_sex(), similar_given(1.0),
+         {same_birth(), same_address(), compatible_sex(), two_surnames_each(), similar_given(1.0),
           similar_surnames(1.0)}},
         {"fuzzy-name+birth+email",
          S::same,
@@ -1149,9 +1182,9 @@ private:
         {"given+birth+contact",
          S::possible,
          {same_birth(), same_contact(), compatible_sex(), similar_first_given(0.92)}},
-        {"first-given+birth+surnames",
+        {"dropped-given+birth+surnames",
          S::possible,
-         {same_birth(), similar_first_given(0.92), overlapping_surnames(0.92)}},
+         {same_birth(), dropped_given(), overlapping_surnames(0.92)}},
     });
 }
 
@@ -1179,18 +1212,10 @@ private:
 /// only where names carry two surnames and that risk was measured.
 [[nodiscard]] inline rule_set lenient_rules() {
     auto rules = default_rules().rules();
-    rules.insert(rules.begin() + 6,
-                 rule{"full-name+birth",
-                      match_strength::same,
-                      {same_birth(), compatible_sex(), similar_given(1.0), similar_surnames(1.0),
-                       condition::custom("two-surnames", {},
-                                         [](const identity_view& a,
-                                            const identity_view& b) -> std::optional<double> {
-                                             if (!a.surname2.empty() && !b.surname2.empty()) {
-                                                 return 1.0;
-                                             }
-                                             return std::nullopt;
-                                         })}});
+    rules.insert(rules.begin() + 6, rule{"full-name+birth",
+                                         match_strength::same,
+                                         {same_birth(), compatible_sex(), two_surnames_each(),
+                                          similar_given(1.0), similar_surnames(1.0)}});
     return rule_set(std::move(rules));
 }
 
