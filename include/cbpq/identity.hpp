@@ -189,6 +189,16 @@ constexpr fold_result fold_code_point(char32_t cp) noexcept {
     if (cp < 0x370) { // combining diacritical marks
         return {fold_class::drop, {}};
     }
+    if (cp < 0x400) {
+        if (cp == 0x37E || cp == 0x387) { // Greek question mark and ano teleia
+            return {fold_class::separator, {}};
+        }
+        if (cp == 0x374 || cp == 0x375 || cp == 0x37A || cp == 0x384 || cp == 0x385) {
+            return {fold_class::drop, {}}; // numeral signs, spacing tonos and dialytika
+        }
+        const std::string_view m = greek_370_3ff[cp - 0x370];
+        return m.empty() ? fold_result{fold_class::keep, {}} : fold_result{fold_class::letters, m};
+    }
     if (cp >= 0x400 && cp < 0x460) {
         const std::size_t idx =
             cp < 0x430 ? cp - 0x400 : (cp < 0x450 ? cp - 0x430 + 0x10 : cp - 0x450);
@@ -198,8 +208,22 @@ constexpr fold_result fold_code_point(char32_t cp) noexcept {
         }
         return {fold_class::letters, m};
     }
-    if (cp == 0x490 || cp == 0x491) {
-        return {fold_class::letters, cyrillic_ghe_upturn};
+    if (cp >= 0x460 && cp < 0x530) {
+        if (cp >= 0x483 && cp <= 0x489) { // combining Cyrillic marks
+            return {fold_class::drop, {}};
+        }
+        const std::string_view m = cyrillic_460_52f[cp - 0x460];
+        return m.empty() ? fold_result{fold_class::keep, {}} : fold_result{fold_class::letters, m};
+    }
+    if (cp >= 0x530 && cp < 0x590) {
+        if (cp == 0x55A) { // Armenian apostrophe
+            return {fold_class::drop, {}};
+        }
+        if ((cp >= 0x55B && cp <= 0x55F) || cp == 0x589 || cp == 0x58A) {
+            return {fold_class::separator, {}};
+        }
+        const std::string_view m = armenian_530_58f[cp - 0x530];
+        return m.empty() ? fold_result{fold_class::keep, {}} : fold_result{fold_class::letters, m};
     }
     if ((cp >= 0x1AB0 && cp < 0x1B00) || (cp >= 0x1DC0 && cp < 0x1E00) ||
         (cp >= 0x20D0 && cp < 0x2100) || (cp >= 0xFE20 && cp < 0xFE30)) {
@@ -235,6 +259,66 @@ constexpr fold_result fold_code_point(char32_t cp) noexcept {
 
 } // namespace detail
 
+namespace detail {
+
+// The folding loop. ASCII bytes, the common case, are classified in place; other code points go
+// through the decoder and fold_code_point().
+inline void fold_append(std::string_view utf8, std::string& out, utf8_errors policy,
+                        std::string_view record, std::string_view field) {
+    bool pending_space = false;
+    std::size_t i = 0;
+    const std::size_t n = utf8.size();
+    while (i < n) {
+        const auto b = static_cast<unsigned char>(utf8[i]);
+        if (b < 0x80) {
+            ++i;
+            char c = static_cast<char>(b);
+            if (c >= 'a' && c <= 'z') {
+                c = static_cast<char>(c - 'a' + 'A');
+            } else if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+                if (c != '\'' && c != '`') {
+                    pending_space = true;
+                }
+                continue;
+            }
+            if (pending_space && !out.empty()) {
+                out.push_back(' ');
+            }
+            pending_space = false;
+            out.push_back(c);
+            continue;
+        }
+        const utf8_step st = utf8_next(utf8, i);
+        char32_t cp = st.cp;
+        if (st.fault != utf8_fault::none) {
+            if (policy == utf8_errors::strict) {
+                throw_utf8_error(record, field, i, st.fault);
+            }
+            cp = 0xFFFD;
+        }
+        i += st.size;
+        const fold_result r = fold_code_point(cp);
+        if (r.kind == fold_class::separator) {
+            pending_space = true;
+            continue;
+        }
+        if (r.kind == fold_class::drop) {
+            continue;
+        }
+        if (pending_space && !out.empty()) {
+            out.push_back(' ');
+        }
+        pending_space = false;
+        if (r.kind == fold_class::letters) {
+            out.append(r.letters);
+        } else {
+            utf8_append(out, cp);
+        }
+    }
+}
+
+} // namespace detail
+
 /// Folds text for comparison: upper-case ASCII letters and digits, words separated by one space,
 /// no leading or trailing space. Lower case becomes upper case; diacritics are dropped
 /// (José -> JOSE, Núñez -> NUNEZ, Gonçalves -> GONCALVES); letters that do not decompose use a
@@ -249,32 +333,18 @@ constexpr fold_result fold_code_point(char32_t cp) noexcept {
                                       std::string_view record = {}, std::string_view field = {}) {
     std::string out;
     out.reserve(utf8.size());
-    bool pending_space = false;
-    const auto before_word = [&] {
-        if (pending_space && !out.empty()) {
-            out.push_back(' ');
-        }
-        pending_space = false;
-    };
-    detail::for_each_code_point(utf8, policy, record, field, [&](char32_t cp) {
-        const detail::fold_result r = detail::fold_code_point(cp);
-        switch (r.kind) {
-        case detail::fold_class::letters:
-            before_word();
-            out.append(r.letters);
-            break;
-        case detail::fold_class::separator:
-            pending_space = true;
-            break;
-        case detail::fold_class::drop:
-            break;
-        case detail::fold_class::keep:
-            before_word();
-            detail::utf8_append(out, cp);
-            break;
-        }
-    });
+    detail::fold_append(utf8, out, policy, record, field);
     return out;
+}
+
+/// fold() into `out` (cleared first), reusing its capacity: for loops over many records.
+/// O(n). Basic guarantee: on invalid UTF-8 under utf8_errors::strict it throws and `out` holds
+/// an unspecified prefix.
+inline void fold_into(std::string_view utf8, std::string& out,
+                      utf8_errors policy = utf8_errors::strict, std::string_view record = {},
+                      std::string_view field = {}) {
+    out.clear();
+    detail::fold_append(utf8, out, policy, record, field);
 }
 
 /// fold() as code points, for the similarity functions. O(n). Strong guarantee.
@@ -313,8 +383,10 @@ constexpr fold_result fold_code_point(char32_t cp) noexcept {
 /// "María de los Ángeles" gives the given words MARIA ANGELES and "de la Cruz" the surname CRUZ;
 /// the conjunction Y (Spanish) or E (Portuguese) between two surnames is dropped; a final
 /// "de" + surname after another surname ("López de García") is a married name and goes to
-/// `married`, not `surnames`. Hyphens separate words, so "Pérez-García" and "Pérez García" parse
-/// alike; surname_variants() also joins them so "PEREZGARCIA" compares equal.
+/// `married`, not `surnames` ("Vda." or "viuda" before it is dropped). Generational suffixes
+/// (JR, SR, II ...) are kept: father and son must not become one name. Hyphens separate words, so
+/// "Pérez-García" and "Pérez García" parse alike; surname_variants() also joins them so
+/// "PEREZGARCIA" compares equal.
 struct name_parts {
     std::vector<std::string> given;    ///< given-name words, in order
     std::vector<std::string> surnames; ///< surnames (paternal then maternal, as written)
@@ -337,8 +409,9 @@ inline bool is_name_particle(std::string_view w) noexcept {
 }
 
 struct name_group {
-    std::vector<std::string> particles;
-    std::string word;
+    std::string_view word;
+    std::size_t particles = 0;  // how many particles preceded the word
+    bool after_bare_de = false; // the particles were exactly "DE"
 };
 
 struct grouped_name {
@@ -346,76 +419,106 @@ struct grouped_name {
     std::size_t conjunction = 0; // index of the group after a dropped Y/E; 0 = none
 };
 
+inline std::vector<std::string_view> split_word_views(std::string_view folded) {
+    std::vector<std::string_view> words;
+    std::size_t i = 0;
+    while (i < folded.size()) {
+        while (i < folded.size() && folded[i] == ' ') {
+            ++i;
+        }
+        std::size_t j = i;
+        while (j < folded.size() && folded[j] != ' ') {
+            ++j;
+        }
+        if (j > i) {
+            words.push_back(folded.substr(i, j - i));
+        }
+        i = j;
+    }
+    return words;
+}
+
 // `min_before`: how many groups must precede a Y/E for it to count as a conjunction (an initial
-// "Y." in "Juan Y. Perez" must survive).
-inline grouped_name group_name_words(const std::vector<std::string>& words,
-                                     std::size_t min_before) {
+// "Y." in "Juan Y. Perez" must survive); 0 = no conjunctions (given names).
+inline grouped_name group_name_words(std::string_view folded, std::size_t min_before) {
+    const std::vector<std::string_view> words = split_word_views(folded);
     grouped_name g;
-    std::vector<std::string> pending;
+    g.groups.reserve(words.size());
+    std::size_t particles = 0;
+    bool only_de = true;
     for (std::size_t i = 0; i < words.size(); ++i) {
-        const std::string& w = words[i];
+        const std::string_view w = words[i];
         const bool last = i + 1 == words.size();
-        if (min_before > 0 && (w == "Y" || w == "E") && pending.empty() &&
+        if (min_before > 0 && (w == "Y" || w == "E") && particles == 0 &&
             g.groups.size() >= min_before && !last) {
             g.conjunction = g.groups.size();
             continue;
         }
-        if (is_name_particle(w) && !last) {
-            pending.push_back(w);
+        if (!last && is_name_particle(w)) {
+            only_de = particles == 0 && w == "DE";
+            ++particles;
             continue;
         }
-        g.groups.push_back(name_group{std::move(pending), w});
-        pending.clear();
+        g.groups.push_back(name_group{w, particles, particles == 1 && only_de});
+        particles = 0;
+        only_de = true;
     }
     return g;
 }
 
-inline bool is_married_group(const name_group& g) {
-    return g.particles.size() == 1 && g.particles[0] == "DE";
+inline bool is_married_group(const name_group& g) { return g.after_bare_de; }
+
+// "Vda." / "viuda" (widow) written before a married "de" + surname: not a surname.
+inline bool is_widow_word(const name_group& g) {
+    return g.particles == 0 && (g.word == "VDA" || g.word == "VIUDA");
 }
 
 } // namespace detail
 
-/// Parses a name given as separate given-name and surname fields (UTF-8; folded here).
-/// O(n). Strong guarantee; throws invalid_input on invalid UTF-8 (fields "given", "surname").
-[[nodiscard]] inline name_parts parse_name(std::string_view given, std::string_view surname) {
+/// parse_name() on text already folded by fold() (fold is idempotent, so folding again would
+/// only cost time). O(n). Strong guarantee.
+[[nodiscard]] inline name_parts parse_folded_name(std::string_view given_folded,
+                                                  std::string_view surname_folded) {
     name_parts out;
-    const auto g =
-        detail::group_name_words(split_words(fold(given, utf8_errors::strict, {}, "given")), 0);
+    const auto g = detail::group_name_words(given_folded, 0);
     for (const auto& grp : g.groups) {
-        out.given.push_back(grp.word);
+        out.given.emplace_back(grp.word);
     }
-    auto s =
-        detail::group_name_words(split_words(fold(surname, utf8_errors::strict, {}, "surname")), 1);
+    const auto s = detail::group_name_words(surname_folded, 1);
     std::size_t n = s.groups.size();
     if (n >= 2 && detail::is_married_group(s.groups[n - 1]) && s.conjunction != n - 1) {
-        out.married.push_back(s.groups[n - 1].word);
+        out.married.emplace_back(s.groups[n - 1].word);
         --n;
+        if (n >= 2 && detail::is_widow_word(s.groups[n - 1])) {
+            --n;
+        }
     }
     for (std::size_t i = 0; i < n; ++i) {
-        out.surnames.push_back(s.groups[i].word);
+        out.surnames.emplace_back(s.groups[i].word);
     }
     return out;
 }
 
-/// Parses a name written in one field. "SURNAMES, GIVEN NAMES" when there is a comma; otherwise
-/// the Hispanic order, given names then two surnames: a final "de" + word after at least two
-/// words is a married surname; a Y/E after at least two words joins the surname before it to the
-/// one after it; else with three or more words the last two are surnames, with two the last one,
-/// with one it is a surname. "Juan Carlos Pérez" therefore reads as JUAN + CARLOS PEREZ: the
-/// order-free name_key() makes that harmless for matching. O(n). Strong guarantee.
-[[nodiscard]] inline name_parts parse_full_name(std::string_view full) {
-    const std::size_t comma = full.find(',');
-    if (comma != std::string_view::npos) {
-        return parse_name(full.substr(comma + 1), full.substr(0, comma));
-    }
+/// Parses a name given as separate given-name and surname fields (UTF-8; folded here).
+/// O(n). Strong guarantee; throws invalid_input on invalid UTF-8 (fields "given", "surname").
+[[nodiscard]] inline name_parts parse_name(std::string_view given, std::string_view surname) {
+    return parse_folded_name(fold(given, utf8_errors::strict, {}, "given"),
+                             fold(surname, utf8_errors::strict, {}, "surname"));
+}
+
+/// parse_full_name() on text already folded by fold(). There is no comma left in folded text,
+/// so the "SURNAMES, GIVEN" form is not recognised here; use parse_full_name() for it.
+/// O(n). Strong guarantee.
+[[nodiscard]] inline name_parts parse_folded_full_name(std::string_view full_folded) {
     name_parts out;
-    auto g =
-        detail::group_name_words(split_words(fold(full, utf8_errors::strict, {}, "full_name")), 2);
+    const auto g = detail::group_name_words(full_folded, 2);
     std::size_t n = g.groups.size();
     if (n >= 3 && detail::is_married_group(g.groups[n - 1]) && g.conjunction != n - 1) {
-        out.married.push_back(g.groups[n - 1].word);
+        out.married.emplace_back(g.groups[n - 1].word);
         --n;
+        if (n >= 3 && detail::is_widow_word(g.groups[n - 1])) {
+            --n;
+        }
     }
     std::size_t first_surname = 0;
     if (g.conjunction != 0 && g.conjunction < n) {
@@ -426,9 +529,24 @@ inline bool is_married_group(const name_group& g) {
         first_surname = 1;
     }
     for (std::size_t i = 0; i < n; ++i) {
-        (i < first_surname ? out.given : out.surnames).push_back(g.groups[i].word);
+        (i < first_surname ? out.given : out.surnames).emplace_back(g.groups[i].word);
     }
     return out;
+}
+
+/// Parses a name written in one field (UTF-8; folded here). "SURNAMES, GIVEN NAMES" when there
+/// is a comma; otherwise the Hispanic order, given names then two surnames: a final "de" + word
+/// after at least two words is a married surname; a Y/E after at least two words joins the
+/// surname before it to the one after it; else with three or more words the last two are
+/// surnames, with two the last one, with one it is a surname. "Juan Carlos Pérez" therefore
+/// reads as JUAN + CARLOS PEREZ: the order-free name_key() makes that harmless for matching.
+/// O(n). Strong guarantee; throws invalid_input on invalid UTF-8 (field "full_name").
+[[nodiscard]] inline name_parts parse_full_name(std::string_view full) {
+    const std::size_t comma = full.find(',');
+    if (comma != std::string_view::npos) {
+        return parse_name(full.substr(comma + 1), full.substr(0, comma));
+    }
+    return parse_folded_full_name(fold(full, utf8_errors::strict, {}, "full_name"));
 }
 
 /// A canonical key of a name: the given and surname words (not the married ones), sorted and
@@ -513,7 +631,9 @@ struct surname_variant {
 
 /// A phonetic key for Spanish (and Portuguese, Haitian Creole) names, for blocking: spellings
 /// that sound alike in Latin American Spanish get the same key. Input is folded text (fold());
-/// characters other than A-Z are ignored and each word is keyed separately (joined by a space).
+/// each word is keyed separately (joined by a space); letters of other scripts that fold()
+/// kept are copied unchanged (so names in them do not all share one empty key); digits and
+/// ASCII punctuation are ignored.
 /// Rules, left to right: H is silent; CH and SH -> C (one code for both); C before E/I/Y -> S,
 /// else K; QU -> K, Q -> K; K -> K; Z -> S (seseo); B, V, W -> B; G before E/I/Y -> J; GU before
 /// E/I/Y -> G; X at the start before a vowel -> J (Ximena), else KS; LL, LH and Y before a
@@ -633,7 +753,11 @@ struct surname_variant {
                 emit('S');
                 break;
             default:
-                emit(c);
+                if (static_cast<unsigned char>(c) >= 0x80) {
+                    out += c; // a letter of another script: copied, never collapsed
+                } else {
+                    emit(c);
+                }
                 break;
             }
             i += step;
@@ -644,7 +768,7 @@ struct surname_variant {
         if (c >= 'a' && c <= 'z') {
             c = static_cast<char>(c - 'a' + 'A');
         }
-        if (c >= 'A' && c <= 'Z') {
+        if ((c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80) {
             letters += c;
         } else if (c == ' ') {
             flush();
@@ -653,6 +777,25 @@ struct surname_variant {
     flush();
     return out;
 }
+
+namespace detail {
+
+struct country_code_pair {
+    std::string_view alpha2;
+    std::string_view alpha3;
+};
+
+// ISO 3166-1 codes of the countries CBP One users came from most, plus neighbours.
+inline constexpr std::array<country_code_pair, 34> document_countries = {{
+    {"MX", "MEX"}, {"HT", "HTI"}, {"VE", "VEN"}, {"CU", "CUB"}, {"HN", "HND"}, {"GT", "GTM"},
+    {"SV", "SLV"}, {"NI", "NIC"}, {"CO", "COL"}, {"EC", "ECU"}, {"PE", "PER"}, {"BR", "BRA"},
+    {"AR", "ARG"}, {"RU", "RUS"}, {"US", "USA"}, {"CA", "CAN"}, {"DO", "DOM"}, {"CL", "CHL"},
+    {"BO", "BOL"}, {"PA", "PAN"}, {"CR", "CRI"}, {"ES", "ESP"}, {"UY", "URY"}, {"PY", "PRY"},
+    {"UA", "UKR"}, {"BY", "BLR"}, {"KZ", "KAZ"}, {"UZ", "UZB"}, {"TR", "TUR"}, {"CN", "CHN"},
+    {"IN", "IND"}, {"AF", "AFG"}, {"GH", "GHA"}, {"SN", "SEN"},
+}};
+
+} // namespace detail
 
 // ---------------------------------------------------------------------------------------------
 // Phones
@@ -686,20 +829,65 @@ inline constexpr std::array<phone_plan, 22> phone_plans = {{
 
 namespace detail {
 
+// Joins pieces into one string. (Also sidesteps a GCC 12 -Wrestrict false positive on
+// `"+" + std::string(...)` chains.)
+inline std::string concat(std::initializer_list<std::string_view> parts) {
+    std::size_t n = 0;
+    for (const auto p : parts) {
+        n += p.size();
+    }
+    std::string out;
+    out.reserve(n);
+    for (const auto p : parts) {
+        out.append(p);
+    }
+    return out;
+}
+
+// A region as ISO 3166-1 alpha-2 or alpha-3 (any case), or a country calling code ("52",
+// "+52"; "1" reads as the NANP and "7" as Russia, whose rules cover their neighbours).
 inline const phone_plan* find_phone_plan(std::string_view region) noexcept {
-    if (region.size() != 2) {
+    while (!region.empty() && region.front() == ' ') {
+        region.remove_prefix(1);
+    }
+    while (!region.empty() && region.back() == ' ') {
+        region.remove_suffix(1);
+    }
+    if (!region.empty() && region.front() == '+') {
+        region.remove_prefix(1);
+    }
+    if (!region.empty() &&
+        std::all_of(region.begin(), region.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        for (const auto& p : phone_plans) {
+            if (p.country_code == region) {
+                return &p;
+            }
+        }
         return nullptr;
     }
-    char r[2];
-    for (std::size_t i = 0; i < 2; ++i) {
+    if (region.size() != 2 && region.size() != 3) {
+        return nullptr;
+    }
+    char r[3] = {};
+    for (std::size_t i = 0; i < region.size(); ++i) {
         char c = region[i];
         if (c >= 'a' && c <= 'z') {
             c = static_cast<char>(c - 'a' + 'A');
         }
         r[i] = c;
     }
+    std::string_view alpha2(r, 2);
+    if (region.size() == 3) {
+        const std::string_view alpha3(r, 3);
+        alpha2 = {};
+        for (const auto& c : document_countries) {
+            if (c.alpha3 == alpha3) {
+                alpha2 = c.alpha2;
+            }
+        }
+    }
     for (const auto& p : phone_plans) {
-        if (p.region[0] == r[0] && p.region[1] == r[1]) {
+        if (p.region == alpha2) {
             return &p;
         }
     }
@@ -737,7 +925,8 @@ inline std::string argentina_mobile(std::string n) {
     if (n.size() == 12) {
         for (std::size_t k = 2; k <= 4; ++k) {
             if (n[k] == '1' && n[k + 1] == '5') {
-                return "9" + n.substr(0, k) + n.substr(k + 2);
+                return concat(
+                    {"9", std::string_view(n).substr(0, k), std::string_view(n).substr(k + 2)});
             }
         }
     }
@@ -803,12 +992,12 @@ inline std::optional<std::string> international_number(std::string_view d) {
         if (!n) {
             return std::nullopt;
         }
-        return "+" + std::string(p->country_code) + *n;
+        return concat({"+", p->country_code, *n});
     }
     if (d.size() < 8 || d.size() > 15) { // E.164: at most 15 digits
         return std::nullopt;
     }
-    return "+" + std::string(d);
+    return concat({"+", d});
 }
 
 inline std::optional<std::string> national_number(const phone_plan& plan, std::string d) {
@@ -850,7 +1039,7 @@ inline std::optional<std::string> national_number(const phone_plan& plan, std::s
     if (!n) {
         return std::nullopt;
     }
-    return "+" + std::string(plan.country_code) + *n;
+    return concat({"+", plan.country_code, *n});
 }
 
 } // namespace detail
@@ -858,10 +1047,13 @@ inline std::optional<std::string> national_number(const phone_plan& plan, std::s
 /// A phone number in E.164 form ("+525562000000"), or nullopt when it cannot be one.
 /// `raw` may hold digits, spaces, dashes, dots, slashes and parentheses, a leading "+", and an
 /// extension after "ext", "x", "#" or ";" (dropped); any other character gives nullopt.
-/// `default_region` (ISO 3166-1 alpha-2, any case) says how to read numbers without "+": its
+/// `default_region` (ISO 3166-1 alpha-2 or alpha-3, any case, or a calling code such as "52"
+/// or "+52") says how to read numbers without "+": its
 /// international prefixes, trunk prefix, legacy forms and lengths (phone_plans; Mexico's
 /// 044/045/01 and +52 1 forms, Argentina's 15 and 9, Brazil's carrier codes and ninth digit,
-/// Colombia's 03 and 60 forms ...). Without a known region only "+" numbers are read.
+/// Colombia's 03 and 60 forms ...); digits that are not a valid national number but start with
+/// the region's country code are read as if "+" preceded them. Without a known region only
+/// numbers starting with "+" or 00 are read.
 /// O(n). Strong guarantee; does not throw on bad numbers.
 [[nodiscard]] inline std::optional<std::string> normalize_phone(std::string_view raw,
                                                                 std::string_view default_region) {
@@ -905,6 +1097,10 @@ inline std::optional<std::string> national_number(const phone_plan& plan, std::s
     }
     const phone_plan* plan = detail::find_phone_plan(default_region);
     if (plan == nullptr) {
+        // Without a region only the ITU-recommended international prefix 00 can be read.
+        if (d.size() > 2 && d[0] == '0' && d[1] == '0') {
+            return detail::international_number(std::string_view(d).substr(2));
+        }
         return std::nullopt;
     }
     for (const std::string_view prefix : plan->international) {
@@ -912,7 +1108,15 @@ inline std::optional<std::string> national_number(const phone_plan& plan, std::s
             return detail::international_number(std::string_view(d).substr(prefix.size()));
         }
     }
-    return detail::national_number(*plan, std::move(d));
+    if (auto national = detail::national_number(*plan, d)) {
+        return national;
+    }
+    // The country code written without "+" ("52 55 6200 0000"): read only when the digits are
+    // not a valid national number, so no valid national number is ever reinterpreted.
+    if (detail::starts_with(d, plan->country_code)) {
+        return detail::international_number(d);
+    }
+    return std::nullopt;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -985,7 +1189,7 @@ inline std::optional<std::string> national_number(const phone_plan& plan, std::s
     if (local.empty()) {
         return s;
     }
-    return local + "@" + domain;
+    return detail::concat({local, "@", domain});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1007,21 +1211,6 @@ inline std::string canonical_document_type(std::string t) {
     }
     return t;
 }
-
-struct country_code_pair {
-    std::string_view alpha2;
-    std::string_view alpha3;
-};
-
-// ISO 3166-1 codes of the countries CBP One users came from most, plus neighbours.
-inline constexpr std::array<country_code_pair, 34> document_countries = {{
-    {"MX", "MEX"}, {"HT", "HTI"}, {"VE", "VEN"}, {"CU", "CUB"}, {"HN", "HND"}, {"GT", "GTM"},
-    {"SV", "SLV"}, {"NI", "NIC"}, {"CO", "COL"}, {"EC", "ECU"}, {"PE", "PER"}, {"BR", "BRA"},
-    {"AR", "ARG"}, {"RU", "RUS"}, {"US", "USA"}, {"CA", "CAN"}, {"DO", "DOM"}, {"CL", "CHL"},
-    {"BO", "BOL"}, {"PA", "PAN"}, {"CR", "CRI"}, {"ES", "ESP"}, {"UY", "URY"}, {"PY", "PRY"},
-    {"UA", "UKR"}, {"BY", "BLR"}, {"KZ", "KAZ"}, {"UZ", "UZB"}, {"TR", "TUR"}, {"CN", "CHN"},
-    {"IN", "IND"}, {"AF", "AFG"}, {"GH", "GHA"}, {"SN", "SEN"},
-}};
 
 inline std::string canonical_country(std::string c) {
     if (c.size() == 2) {
@@ -1051,8 +1240,11 @@ inline std::string canonical_country(std::string c) {
     if (n.empty()) {
         return {};
     }
-    return detail::canonical_document_type(detail::compact_folded(type, "document_type")) + ":" +
-           detail::canonical_country(detail::compact_folded(country, "document_country")) + ":" + n;
+    const std::string t =
+        detail::canonical_document_type(detail::compact_folded(type, "document_type"));
+    const std::string c =
+        detail::canonical_country(detail::compact_folded(country, "document_country"));
+    return detail::concat({t, ":", c, ":", n});
 }
 
 /// A looser document key for review rules: normalize_document()'s key with the characters OCR

@@ -54,7 +54,9 @@ private:
 
 struct jaro_counts {
     std::size_t matches;
-    std::size_t half_transpositions; // t: mismatched pairs among matches (t/2 = transpositions)
+    // Matched symbols out of order; Jaro's t is this count halved with integer division, as in
+    // Winkler's strcmp95 (the program that produced the Census table).
+    std::size_t half_transpositions;
 };
 
 // Counts Jaro matches and (if `min_matches` is reached) transpositions. Jaro (1989) and Winkler
@@ -242,11 +244,20 @@ private:
 template <>
 class peq_table<char32_t> {
 public:
+    // The table has the smallest power-of-two size >= 2 * |p| (at least 8), so a short name
+    // touches only a few slots and only those are initialised.
     explicit peq_table(std::u32string_view p) noexcept {
+        while (mask_ + 1 < 2 * p.size()) {
+            mask_ = 2 * mask_ + 1;
+        }
+        for (std::size_t s = 0; s <= mask_; ++s) {
+            used_[s] = false;
+            masks_[s] = 0;
+        }
         for (std::size_t i = 0; i < p.size(); ++i) {
             std::size_t s = slot(p[i]);
             while (used_[s] && keys_[s] != p[i]) {
-                s = (s + 1) & (size - 1);
+                s = (s + 1) & mask_;
             }
             used_[s] = true;
             keys_[s] = p[i];
@@ -259,35 +270,41 @@ public:
             if (keys_[s] == c) {
                 return masks_[s];
             }
-            s = (s + 1) & (size - 1);
+            s = (s + 1) & mask_;
         }
         return 0;
     }
 
 private:
-    static constexpr std::size_t size = 128; // > 64 distinct symbols, so probing ends
-    static std::size_t slot(char32_t c) noexcept {
-        return static_cast<std::size_t>((static_cast<std::uint32_t>(c) * 2654435761u) >> 25) &
-               (size - 1);
+    [[nodiscard]] std::size_t slot(char32_t c) const noexcept {
+        // Fibonacci hashing (Knuth, TAOCP vol. 3, 6.4): the top bits of c * 2^32/phi.
+        return static_cast<std::size_t>((static_cast<std::uint32_t>(c) * 2654435761u) >> 16) &
+               mask_;
     }
-    std::array<std::uint64_t, size> masks_{};
-    std::array<char32_t, size> keys_{};
-    std::array<bool, size> used_{};
+    std::size_t mask_ = 7; // table size - 1; at most 127 since |p| <= 64
+    std::array<std::uint64_t, 128> masks_;
+    std::array<char32_t, 128> keys_;
+    std::array<bool, 128> used_;
 };
 
 // Myers (1999), "A fast bit-vector algorithm for approximate string matching based on dynamic
 // programming", in the formulation of Hyyrö (2001), "Explaining and extending the bit-parallel
 // approximate string matching algorithm of Myers", for the global edit distance (a 1 shifted
 // into the horizontal positive deltas). `p` is the shorter string, 1 <= |p| <= 64.
+// Stops with max + 1 once the last row's value minus the columns left exceeds `max`: adjacent
+// cells differ by at most 1, so the distance cannot come back under it.
 template <class C>
-std::size_t levenshtein_myers(std::basic_string_view<C> p, std::basic_string_view<C> t) {
+std::size_t levenshtein_myers(std::basic_string_view<C> p, std::basic_string_view<C> t,
+                              std::size_t max) {
     const peq_table<C> peq(p);
     const std::size_t m = p.size();
     const std::uint64_t last = std::uint64_t{1} << (m - 1);
     std::uint64_t pv = ~std::uint64_t{0};
     std::uint64_t mv = 0;
     std::size_t score = m;
+    std::size_t left = t.size();
     for (const C c : t) {
+        --left;
         const std::uint64_t eq = peq[c];
         const std::uint64_t xv = eq | mv;
         const std::uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
@@ -302,6 +319,9 @@ std::size_t levenshtein_myers(std::basic_string_view<C> p, std::basic_string_vie
         mh <<= 1;
         pv = mh | ~(xv | ph);
         mv = ph & xv;
+        if (score > max && score - max > left) {
+            return max + 1;
+        }
     }
     return score;
 }
@@ -320,21 +340,68 @@ std::size_t levenshtein_impl(std::basic_string_view<C> a, std::basic_string_view
         return a.size();
     }
     if (b.size() <= 64) {
-        const std::size_t d = levenshtein_myers(b, a);
+        const std::size_t d = levenshtein_myers(b, a, max);
         return d > max ? max + 1 : d;
     }
     return levenshtein_dp(a, b, max);
 }
 
+// Bit-parallel optimal string alignment: Hyyrö (2003), "A bit-vector algorithm for computing
+// Levenshtein and Damerau edit distances", Nordic Journal of Computing 10(1): Myers' recurrence
+// with a transposition vector TR = ((~D0 & PM[c]) << 1) & PM[previous c]. `p` is the shorter
+// string, 1 <= |p| <= 64.
+template <class C>
+std::size_t osa_hyyro(std::basic_string_view<C> p, std::basic_string_view<C> t, std::size_t max) {
+    const peq_table<C> peq(p);
+    const std::size_t m = p.size();
+    const std::uint64_t last = std::uint64_t{1} << (m - 1);
+    std::uint64_t vp = ~std::uint64_t{0};
+    std::uint64_t vn = 0;
+    std::uint64_t d0 = 0;
+    std::uint64_t pm_prev = 0;
+    std::size_t score = m;
+    std::size_t left = t.size();
+    for (const C c : t) {
+        --left;
+        const std::uint64_t pm = peq[c];
+        const std::uint64_t tr = ((~d0 & pm) << 1) & pm_prev;
+        d0 = (((pm & vp) + vp) ^ vp) | pm | vn | tr;
+        std::uint64_t hp = vn | ~(d0 | vp);
+        std::uint64_t hn = d0 & vp;
+        if ((hp & last) != 0) {
+            ++score;
+        } else if ((hn & last) != 0) {
+            --score;
+        }
+        hp = (hp << 1) | 1u;
+        hn <<= 1;
+        vp = hn | ~(d0 | hp);
+        vn = hp & d0;
+        pm_prev = pm;
+        if (score > max && score - max > left) {
+            return max + 1;
+        }
+    }
+    return score;
+}
+
 // Optimal string alignment (restricted edit distance): Levenshtein plus the transposition of two
 // adjacent symbols, no substring edited twice (Damerau 1964; see Boytsov 2011 for the name).
 template <class C>
-std::size_t osa_impl(std::basic_string_view<C> a, std::basic_string_view<C> b, std::size_t max) {
+std::size_t osa_impl(std::basic_string_view<C> a, std::basic_string_view<C> b, std::size_t max,
+                     bool bit_parallel = true) {
     if (a.size() < b.size()) {
         std::swap(a, b);
     }
     if (a.size() - b.size() > max) {
         return max + 1;
+    }
+    if (b.empty()) {
+        return a.size();
+    }
+    if (bit_parallel && b.size() <= 64) {
+        const std::size_t d = osa_hyyro(b, a, max);
+        return d > max ? max + 1 : d;
     }
     const std::size_t n = b.size();
     std::vector<std::size_t> prev2(n + 1), prev(n + 1), cur(n + 1);
@@ -510,7 +577,8 @@ std::size_t damerau_impl(std::basic_string_view<C> a, std::basic_string_view<C> 
 
 /// Optimal string alignment distance (Levenshtein plus adjacent transpositions, no substring
 /// edited twice; not a metric: the triangle inequality fails). max + 1 above `max`.
-/// O(|a| * |b|) time, O(min) memory.
+/// Bit-parallel (Hyyrö 2003) when the shorter string has at most 64 symbols: O(|longer|), no
+/// allocation; otherwise O(|a| * |b|) time, O(min) memory.
 [[nodiscard]] inline std::size_t osa_distance(std::u32string_view a, std::u32string_view b,
                                               std::size_t max = no_distance_cutoff) {
     return detail::osa_impl(a, b, max);
@@ -519,6 +587,18 @@ std::size_t damerau_impl(std::basic_string_view<C> a, std::basic_string_view<C> 
 [[nodiscard]] inline std::size_t osa_distance(std::string_view a, std::string_view b,
                                               std::size_t max = no_distance_cutoff) {
     return detail::osa_impl(a, b, max);
+}
+
+/// osa_distance() by the plain dynamic programme, for tests and as a benchmark baseline.
+/// O(|a| * |b|).
+[[nodiscard]] inline std::size_t osa_distance_plain(std::u32string_view a, std::u32string_view b,
+                                                    std::size_t max = no_distance_cutoff) {
+    return detail::osa_impl(a, b, max, false);
+}
+/// osa_distance_plain() on chars.
+[[nodiscard]] inline std::size_t osa_distance_plain(std::string_view a, std::string_view b,
+                                                    std::size_t max = no_distance_cutoff) {
+    return detail::osa_impl(a, b, max, false);
 }
 
 /// True (unrestricted) Damerau-Levenshtein distance (Lowrance and Wagner 1975), a metric.
