@@ -14,6 +14,7 @@
 
 #include "identity.hpp"
 #include "similarity.hpp"
+#include "duplicates.hpp"
 
 #include "capacity.hpp"
 #include "draw.hpp"

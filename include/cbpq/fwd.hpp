@@ -35,6 +35,11 @@ struct draw_partial;
 struct receipt;
 struct verification_report;
 
+class rule_set;
+class memory_identity_index;
+template <class Index>
+class basic_deduplicator;
+
 CBPQ_END_NAMESPACE
 
 #endif
