@@ -217,7 +217,7 @@ struct registration_traits<registration_view> {
 // ------------------------------------------------------------------------------------------
 
 /// A calendar date as the integer yyyymmdd (20230512); 0 means missing.
-using civil_date = std::int32_t;
+using yyyymmdd_date = std::int32_t;
 
 namespace detail {
 
@@ -231,7 +231,7 @@ constexpr bool valid_civil(int y, int m, int d) noexcept {
 }
 
 // Parses `text` against `format` made of YYYY, MM, DD and literal characters.
-constexpr std::optional<civil_date> parse_date_with(std::string_view text,
+constexpr std::optional<yyyymmdd_date> parse_date_with(std::string_view text,
                                                     std::string_view format) noexcept {
     int y = -1, m = -1, d = -1;
     std::size_t i = 0;
@@ -313,7 +313,7 @@ constexpr std::optional<civil_date> parse_date_with(std::string_view text,
 /// spells the layout with YYYY, MM, DD and literal separators ("DD/MM/YYYY"). Empty text (after
 /// trimming spaces) is a missing date: returns 0. Returns nullopt on anything else (wrong
 /// layout, impossible date such as 2023-02-30). O(|text|); noexcept.
-[[nodiscard]] constexpr std::optional<civil_date>
+[[nodiscard]] constexpr std::optional<yyyymmdd_date>
 parse_date(std::string_view text, std::string_view format = {}) noexcept {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
         text.remove_prefix(1);
@@ -322,7 +322,7 @@ parse_date(std::string_view text, std::string_view format = {}) noexcept {
         text.remove_suffix(1);
     }
     if (text.empty()) {
-        return civil_date{0};
+        return yyyymmdd_date{0};
     }
     if (!format.empty()) {
         return detail::parse_date_with(text, format);
@@ -344,7 +344,7 @@ parse_date(std::string_view text, std::string_view format = {}) noexcept {
 struct normalized_registration {
     std::string id;
     std::int64_t registered = 0;
-    civil_date birth = 0;
+    yyyymmdd_date birth = 0;
     char sex = 0;         ///< 'f', 'm', 'x' or 0 when missing
     std::string given;    ///< folded given names, one space between tokens
     std::string surname1; ///< first (paternal) surname, folded; particles kept ("de la cruz")
@@ -359,7 +359,7 @@ struct normalized_registration {
 struct identity_view {
     std::string_view id;
     std::int64_t registered = 0;
-    civil_date birth = 0;
+    yyyymmdd_date birth = 0;
     char sex = 0;
     std::string_view given, surname1, surname2;
     std::string_view document, document_country;
@@ -451,7 +451,7 @@ inline void normalize_registration(const registration_view& r, normalized_regist
     out.registered = r.registered;
     auto birth = parse_date(r.birth, options.date_format);
     if (!birth && options.unreadable_birth_is_missing) {
-        birth = civil_date{0};
+        birth = yyyymmdd_date{0};
     }
     if (!birth) {
         detail::throw_invalid_input(
@@ -916,7 +916,7 @@ public:
 
     /// Whether two dates (yyyymmdd) differ as a typist's slip: day and month swapped, one digit
     /// changed, or two adjacent digits transposed. noexcept.
-    [[nodiscard]] static constexpr bool birth_typo(civil_date x, civil_date y) noexcept {
+    [[nodiscard]] static constexpr bool birth_typo(yyyymmdd_date x, yyyymmdd_date y) noexcept {
         if (x == y) {
             return false;
         }
@@ -1539,7 +1539,7 @@ private:
     struct stored {
         std::size_t offset = 0;
         std::int64_t registered = 0;
-        civil_date birth = 0;
+        yyyymmdd_date birth = 0;
         char sex = 0;
         std::array<std::uint16_t, field_count> length{};
     };

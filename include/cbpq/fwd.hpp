@@ -37,8 +37,7 @@ struct verification_report;
 
 class rule_set;
 class memory_identity_index;
-template <class Index>
-class basic_deduplicator;
+
 
 CBPQ_END_NAMESPACE
 
