@@ -83,7 +83,7 @@ std::optional<std::int64_t> parse_registered(std::string_view s) {
     if (s.size() < 10) {
         return std::nullopt;
     }
-    const auto date = cbpq::parse_date(s.substr(0, 10), "YYYY-MM-DD");
+    const auto date = cbpq::parse_yyyymmdd(s.substr(0, 10), "YYYY-MM-DD");
     if (!date || *date == 0) {
         return std::nullopt;
     }

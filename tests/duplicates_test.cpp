@@ -108,16 +108,16 @@ by_id(const cbpq::deduplicator& d, const std::vector<cbpq::dedup_result>& rs) {
 } // namespace
 
 TEST_CASE("duplicates: dates") {
-    CHECK(cbpq::parse_date("1990-03-14") == 19900314);
-    CHECK(cbpq::parse_date("19900314") == 19900314);
-    CHECK(cbpq::parse_date("  ") == 0);
-    CHECK(cbpq::parse_date("") == 0);
-    CHECK_FALSE(cbpq::parse_date("1990-02-30"));
-    CHECK_FALSE(cbpq::parse_date("1990-3-14"));
-    CHECK_FALSE(cbpq::parse_date("14/03/1990"));
-    CHECK(cbpq::parse_date("14/03/1990", "DD/MM/YYYY") == 19900314);
-    CHECK(cbpq::parse_date("2000-02-29") == 20000229);
-    CHECK_FALSE(cbpq::parse_date("1900-02-29"));
+    CHECK(cbpq::parse_yyyymmdd("1990-03-14") == 19900314);
+    CHECK(cbpq::parse_yyyymmdd("19900314") == 19900314);
+    CHECK(cbpq::parse_yyyymmdd("  ") == 0);
+    CHECK(cbpq::parse_yyyymmdd("") == 0);
+    CHECK_FALSE(cbpq::parse_yyyymmdd("1990-02-30"));
+    CHECK_FALSE(cbpq::parse_yyyymmdd("1990-3-14"));
+    CHECK_FALSE(cbpq::parse_yyyymmdd("14/03/1990"));
+    CHECK(cbpq::parse_yyyymmdd("14/03/1990", "DD/MM/YYYY") == 19900314);
+    CHECK(cbpq::parse_yyyymmdd("2000-02-29") == 20000229);
+    CHECK_FALSE(cbpq::parse_yyyymmdd("1900-02-29"));
     CHECK(cbpq::valid_date_format("DD.MM.YYYY"));
     CHECK_FALSE(cbpq::valid_date_format("DD/MM/YY"));
     CHECK_FALSE(cbpq::valid_date_format("YYYY-MM-DD-DD"));

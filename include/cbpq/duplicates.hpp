@@ -136,7 +136,7 @@ private:
 // ------------------------------------------------------------------------------------------
 
 /// What the engine reads from one registration: borrowed text, nothing owned. Empty means
-/// missing. `birth` is a date as text (see parse_date) and `registered` any integer that orders
+/// missing. `birth` is a date as text (see parse_yyyymmdd) and `registered` any integer that orders
 /// registrations in time (epoch seconds, a sequence number ...).
 struct registration_view {
     std::string_view id;
@@ -314,7 +314,7 @@ constexpr std::optional<yyyymmdd_date> parse_date_with(std::string_view text,
 /// trimming spaces) is a missing date: returns 0. Returns nullopt on anything else (wrong
 /// layout, impossible date such as 2023-02-30). O(|text|); noexcept.
 [[nodiscard]] constexpr std::optional<yyyymmdd_date>
-parse_date(std::string_view text, std::string_view format = {}) noexcept {
+parse_yyyymmdd(std::string_view text, std::string_view format = {}) noexcept {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
         text.remove_prefix(1);
     }
@@ -389,7 +389,7 @@ struct identity_view {
 
 /// How registrations are normalised.
 struct normalize_options {
-    /// Layout of birth dates (see parse_date); empty: YYYY-MM-DD or YYYYMMDD.
+    /// Layout of birth dates (see parse_yyyymmdd); empty: YYYY-MM-DD or YYYYMMDD.
     std::string date_format;
     /// What to do with a birth date that cannot be read (wrong layout, 1937-12-33): refuse the
     /// registration (invalid_input, the default) or treat the date as missing. Data sets that
@@ -405,7 +405,7 @@ inline void validate_registration(const registration_view& r,
     if (r.id.empty()) {
         detail::throw_invalid_input("registration", "id", "the registration id is empty");
     }
-    if (!parse_date(r.birth, options.date_format) && !options.unreadable_birth_is_missing) {
+    if (!parse_yyyymmdd(r.birth, options.date_format) && !options.unreadable_birth_is_missing) {
         detail::throw_invalid_input(
             std::string(r.id), "birth",
             "'" + std::string(r.birth.substr(0, 40)) + "' is not a date in the format " +
@@ -449,7 +449,7 @@ inline void normalize_registration(const registration_view& r, normalized_regist
     }
     out.id.assign(r.id);
     out.registered = r.registered;
-    auto birth = parse_date(r.birth, options.date_format);
+    auto birth = parse_yyyymmdd(r.birth, options.date_format);
     if (!birth && options.unreadable_birth_is_missing) {
         birth = yyyymmdd_date{0};
     }
