@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: BSL-1.0
+#include "store_conformance.hpp"
+
+#include <cbpq/audit.hpp>
+#include <cbpq/daily.hpp>
+#include <cbpq/store.hpp>
+
+#include <doctest/doctest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace {
+
+// A store that fails on purpose at one step of the daily run: 1 committed, 2 eligible_pool,
+// 3 commit_day (before the inner store is touched); 0 never.
+struct faulty_store {
+    cbpq::memory_store inner;
+    int fail_at = 0;
+    mutable int step = 0;
+
+    void hit() const {
+        if (++step == fail_at) {
+            throw cbpq::storage_failure("failing on purpose at step " + std::to_string(step));
+        }
+    }
+    [[nodiscard]] auto eligible_pool(cbpq::civil_date d) const {
+        hit();
+        return inner.eligible_pool(d);
+    }
+    [[nodiscard]] std::optional<cbpq::day_commit> committed(std::string_view l) const {
+        hit();
+        return inner.committed(l);
+    }
+    cbpq::commit_status commit_day(const cbpq::day_commit& c) {
+        hit();
+        return inner.commit_day(c);
+    }
+};
+
+struct faulty_resolver {
+    bool fail = false;
+    std::vector<cbpq::dedup_decision>
+    resolve(std::span<const cbpq::registration* const> pool) const {
+        if (fail) {
+            throw cbpq::storage_failure("resolver failing on purpose");
+        }
+        return cbpq::pass_through_resolver{}.resolve(pool);
+    }
+};
+
+struct faulty_capacity {
+    bool fail = false;
+    [[nodiscard]] cbpq::day_capacity for_date(cbpq::civil_date) const {
+        if (fail) {
+            throw cbpq::storage_failure("capacity failing on purpose");
+        }
+        return conformance::two_ports();
+    }
+};
+
+cbpq::memory_store filled(std::size_t n) {
+    cbpq::memory_store s;
+    conformance::fill(s, n);
+    return s;
+}
+
+} // namespace
+
+TEST_CASE("daily: a failure at any step leaves the store as it was") {
+    for (int at = 1; at <= 6; ++at) {
+        CAPTURE(at);
+        faulty_store s{filled(25), 0, 0};
+        const cbpq::memory_store before = s.inner;
+        faulty_resolver res{at == 4};
+        faulty_capacity cap{at == 5};
+        auto q = conformance::request(3);
+        if (at == 6) {
+            q.options.max_party = 1; // the draw itself refuses parties of 2 and 3
+        }
+        s.fail_at = at <= 3 ? at : 0;
+        // Steps 1-3 are the store's own calls (committed, eligible_pool, commit_day).
+        if (at == 3) {
+            s.fail_at = 3;
+        }
+        CHECK_THROWS(cbpq::run_day(s, cap, q, res));
+        CHECK(s.inner == before);
+        // And the same run then succeeds.
+        s.fail_at = 0;
+        res.fail = false;
+        cap.fail = false;
+        q.options.max_party = 20;
+        CHECK(cbpq::run_day(s, cap, q, res).status == cbpq::day_status::committed);
+        CHECK_FALSE(s.inner == before);
+    }
+}
+
+TEST_CASE("daily: the committed day reproduces from its receipt (verify)") {
+    auto s = filled(60);
+    const conformance::fixed_capacity_source cap{conformance::two_ports()};
+    const auto out = cbpq::run_day(s, cap, conformance::request(11, 3));
+    REQUIRE(out.status == cbpq::day_status::committed);
+    const auto& r = out.day.day_receipt;
+    const auto report = cbpq::verify(
+        r, out.day.entrants, cap.cap,
+        [](const cbpq::pool_entry& e) -> const std::string& { return e.id; },
+        [](const cbpq::pool_entry& e) -> const std::string& { return e.port; },
+        [](const cbpq::pool_entry& e) { return e.party; });
+    CHECK_MESSAGE(report.ok, report.difference);
+    // Slot times: at B every selected party has a slot label of the grid.
+    for (const auto& sel : r.result[1].selected) {
+        CHECK((sel.slot == "08:00" || sel.slot == "09:00"));
+    }
+    // The receipt round-trips through its JSON form.
+    CHECK(cbpq::receipt_from_json(cbpq::receipt_to_json(r), "r") == r);
+    // Nobody drawn can enter the next day's draw.
+    auto q2 = conformance::request(12, 3);
+    q2.date = cbpq::parse_date("2024-03-02");
+    const auto next = cbpq::run_day(s, cap, q2);
+    std::set<std::string> first;
+    for (const auto& p : r.result) {
+        for (const auto& x : p.selected) {
+            first.insert(x.id);
+        }
+    }
+    for (const auto& e : next.day.entrants) {
+        CHECK(first.count(e.id) == 0);
+    }
+    CHECK(next.day.entrants.size() == 60 - first.size());
+}
+
+TEST_CASE("daily: batch duplicate resolution removes cancelled duplicates from the draw") {
+    cbpq::memory_store s;
+    auto a = conformance::person("1", "A", 1, 10);
+    a.document = "P12345678"; // long enough for the document rules
+    auto b = a;               // same person, registered later under another id
+    b.id = "2";
+    b.registered = 20;
+    auto c = conformance::person("3", "A", 1, 30);
+    s.add_registration(a, cbpq::dedup_decision::keep);
+    s.add_registration(b, cbpq::dedup_decision::keep); // not caught at registration
+    s.add_registration(c, cbpq::dedup_decision::keep);
+    cbpq::day_capacity cap;
+    cap.ports.push_back({"A", 10, std::nullopt, {}});
+    const auto out = cbpq::run_day(s, conformance::fixed_capacity_source{cap},
+                                   conformance::request(1), cbpq::dedup_resolver{});
+    REQUIRE(out.status == cbpq::day_status::committed);
+    CHECK(out.pool == 3);
+    CHECK(out.duplicates_removed == 1);
+    std::set<std::string> ids;
+    for (const auto& e : out.day.entrants) {
+        ids.insert(e.id);
+    }
+    CHECK(ids == std::set<std::string>{"1", "3"});
+    // With the pass-through default both stay.
+    cbpq::memory_store t;
+    t.add_registration(a, cbpq::dedup_decision::keep);
+    t.add_registration(b, cbpq::dedup_decision::keep);
+    const auto kept =
+        cbpq::run_day(t, conformance::fixed_capacity_source{cap}, conformance::request(1));
+    CHECK(kept.day.entrants.size() == 2);
+}
+
+TEST_CASE("daily: a capacity plan drives the run for the port-local date") {
+    const auto plan = cbpq::capacity_plan::parse(
+        "cbpq-capacity-plan 1\nport a\nport b\ncapacity a persons=3\ncapacity b persons=2\n");
+    cbpq::memory_store s;
+    for (int i = 0; i < 20; ++i) {
+        s.add_registration(conformance::person("p" + std::to_string(i), i % 2 ? "a" : "b", 1, i),
+                           cbpq::dedup_decision::keep);
+    }
+    auto q = conformance::request(2, 2);
+    const auto out = cbpq::run_day(s, plan, q);
+    REQUIRE(out.status == cbpq::day_status::committed);
+    CHECK(out.day.day_receipt.capacity == plan.for_date(q.date));
+    CHECK(out.day.day_receipt.result[0].persons <= 3);
+    CHECK(out.day.day_receipt.result[1].persons <= 2);
+}
+
+TEST_CASE("daily: a release path rejects states that hold capacity") {
+    auto s = filled(4);
+    CHECK_THROWS_AS(cbpq::release_and_promote(s, cbpq::parse_date("2024-03-01"), "p1",
+                                              cbpq::reservation_state::held),
+                    cbpq::invalid_input);
+}
