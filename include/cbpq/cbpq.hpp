@@ -21,6 +21,8 @@
 #include "rfc3797.hpp"
 
 #include "audit.hpp"
+#include "store.hpp"
+#include "daily.hpp"
 #include "fairness.hpp"
 #include "simulate.hpp"
 

@@ -19,21 +19,9 @@
 
 #include "audit.hpp"
 #include "capacity.hpp"
+#include "duplicates.hpp"
 #include "error.hpp"
 #include "random.hpp"
-
-// duplicates.hpp (branch dedup) declares cbpq::civil_date as an integer yyyymmdd, which clashes
-// with capacity.hpp's civil_date (std::chrono::year_month_day). Until one of them is renamed,
-// its alias (and its parse_date, which clashes the same way) are read under the names
-// dedup_civil_date and dedup_parse_date here. Include store.hpp (or capacity.hpp)
-// before duplicates.hpp in a translation unit that needs both.
-#ifndef CBPQ_DUPLICATES_HPP
-#define civil_date dedup_civil_date
-#define parse_date dedup_parse_date
-#include "duplicates.hpp"
-#undef parse_date
-#undef civil_date
-#endif
 
 #include <concepts>
 #include <cstddef>
