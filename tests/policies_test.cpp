@@ -351,6 +351,20 @@ TEST_CASE("policies: bad seniority input is refused with the field named") {
     CHECK_THROWS_AS((void)cbpq::draw(v, cap, key, o, by_id, by_port, by_party),
                     cbpq::invalid_input);
     CHECK_THROWS_AS((void)seniority(v, cap, key, cbpq::draw_options{}), cbpq::invalid_input);
+    // A partial collected under another share is refused by finish_seniority.
+    {
+        cbpq::day_capacity big;
+        big.ports.push_back({"a", 10, std::nullopt, {}});
+        cbpq::draw_options o1;
+        o1.policy = cbpq::draw_policy::seniority;
+        o1.seniority_share = 0.5;
+        auto o2 = o1;
+        o2.seniority_share = 0.2;
+        const auto part =
+            cbpq::collect_seniority(v, big, key, o1, by_id, by_port, by_party, by_reg);
+        CHECK_THROWS_AS((void)cbpq::finish_seniority(part, big, key, o2), cbpq::invalid_input);
+        CHECK(cbpq::finish_seniority(part, big, key, o1) == seniority(v, big, key, o1));
+    }
     // Unknown port still named by entrant and field.
     const std::vector<prec> w{{9, "zz", 1, 10}};
     try {

@@ -1285,9 +1285,24 @@ template <class Id>
                                                const day_capacity& capacity, const draw_key& key,
                                                const draw_options& options) {
     detail::validate_seniority(capacity, options);
-    if (partial.senior_limits != detail::seniority_limits(capacity, options)) {
+    if (partial.senior_limits != detail::seniority_limits(capacity, options) ||
+        partial.senior.size() != capacity.ports.size()) {
         detail::throw_invalid_input("partial draw", "seniority",
                                     "partial of a different capacity or share");
+    }
+    for (std::size_t p = 0; p < partial.senior.size(); ++p) {
+        if (partial.senior[p].size() != partial.senior_limits[p].size()) {
+            detail::throw_invalid_input("partial draw", "seniority",
+                                        "partial of different options");
+        }
+        for (std::size_t s = 0; s < partial.senior[p].size(); ++s) {
+            for (const auto& c : partial.senior[p][s]) {
+                if (c.party != static_cast<std::int64_t>(s + 1)) {
+                    detail::throw_invalid_input("entrant " + id_text(c.id), "party",
+                                                "kept under the wrong party size");
+                }
+            }
+        }
     }
     const draw_result<Id> lottery = finish_draw(
         partial.lottery, capacity, key, detail::seniority_lottery_options(capacity, options));
