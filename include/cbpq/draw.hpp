@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cmath>
 #include <compare>
 #include <concepts>
 #include <cstddef>
@@ -38,10 +39,12 @@ CBPQ_BEGIN_NAMESPACE
 /// Version of the draw specification (docs/draw.md). Receipts record it.
 inline constexpr std::string_view draw_spec_version = "cbpq-draw-v0";
 
-/// How a port's entrants are put in order. Only `uniform` exists today (order by keyed key);
-/// seniority shares, weights and ranked preferences are planned as further values, each
-/// producing an order that the same fill walk consumes.
-enum class draw_policy : std::uint8_t { uniform };
+/// How a port's entrants are put in order.
+/// - uniform: by keyed key (draw, collect_draw, finish_draw);
+/// - seniority: a share of each port's persons to the oldest registrations, the rest by keyed
+///   key (draw_seniority and friends; docs/policies.md).
+/// Weights and ranked preferences are planned as further values.
+enum class draw_policy : std::uint8_t { uniform, seniority };
 
 /// What the walk does with a party that does not fit.
 /// - skip: pass over it and keep walking; a smaller party further down may still fit.
@@ -60,6 +63,9 @@ struct draw_options {
     /// about a third of the draw). A host whose ids are unique by construction (a primary key)
     /// may turn it off; duplicates among the candidates are refused even then.
     bool check_duplicate_ids = true;
+    /// Seniority policy only: the share s in [0, 1] of each port's persons that goes to the
+    /// oldest registrations (round(s x persons), see seniority_persons).
+    double seniority_share = 0.0;
 
     friend bool operator==(const draw_options&, const draw_options&) = default;
 };
@@ -89,8 +95,10 @@ enum class not_selected_reason : std::uint8_t { none, did_not_fit, not_reached }
     return f == fill_rule::strict ? "strict" : "skip";
 }
 
-/// Text form of a policy: "uniform".
-[[nodiscard]] constexpr std::string_view to_string(draw_policy) noexcept { return "uniform"; }
+/// Text form of a policy: "uniform" or "seniority".
+[[nodiscard]] constexpr std::string_view to_string(draw_policy p) noexcept {
+    return p == draw_policy::seniority ? "seniority" : "uniform";
+}
 
 /// The type a draw stores ids as: integers as they are, anything string-like as std::string
 /// (so results never point into the host's records).
@@ -347,7 +355,7 @@ inline std::int64_t checked_add(std::int64_t a, std::int64_t b, const std::strin
     return a + b;
 }
 
-inline void validate_options(const draw_options& o) {
+inline void validate_options(const draw_options& o, draw_policy expected = draw_policy::uniform) {
     if (o.max_party < 1) {
         throw_invalid_input("draw options", "max_party", "must be at least 1");
     }
@@ -357,8 +365,18 @@ inline void validate_options(const draw_options& o) {
     if (o.alternates > (std::size_t{1} << 40)) {
         throw_invalid_input("draw options", "alternates", "waiting list is unreasonably long");
     }
-    if (o.policy != draw_policy::uniform) {
+    if (o.policy != draw_policy::uniform && o.policy != draw_policy::seniority) {
         throw_invalid_input("draw options", "policy", "unknown draw policy");
+    }
+    if (o.policy != expected) {
+        throw_invalid_input("draw options", "policy",
+                            "policy '" + std::string(to_string(o.policy)) + "' is drawn by the " +
+                                std::string(to_string(o.policy)) + " functions (draw_" +
+                                std::string(to_string(o.policy)) +
+                                " for seniority, draw for uniform)");
+    }
+    if (!(o.seniority_share >= 0.0 && o.seniority_share <= 1.0)) {
+        throw_invalid_input("draw options", "seniority_share", "share must be a number in [0, 1]");
     }
     if (o.fill != fill_rule::skip && o.fill != fill_rule::strict) {
         throw_invalid_input("draw options", "fill", "unknown fill rule");
@@ -854,20 +872,32 @@ template <class Id>
 
 namespace detail {
 
-// The fill walk of one port over its candidates in draw order.
+// What is left of a port while it is walked: persons, parties and each slot's room.
+struct walk_state {
+    std::int64_t persons_left = 0;
+    std::int64_t parties_left = 0;
+    std::vector<std::int64_t> room;
+
+    explicit walk_state(const port_capacity& cap)
+        : persons_left(cap.persons),
+          parties_left(cap.parties ? *cap.parties : std::numeric_limits<std::int64_t>::max()) {
+        room.reserve(cap.slots.size());
+        for (const auto& s : cap.slots) {
+            room.push_back(s.persons);
+        }
+    }
+};
+
+// The fill walk of one port over its candidates in draw order, from the state `st` (which it
+// consumes: afterwards it holds what is left).
 template <class Id>
-port_draw<Id> walk_port(const port_capacity& cap, const std::vector<draw_candidate<Id>>& order,
-                        const draw_options& options) {
+port_draw<Id> walk_port_from(const port_capacity& cap, const std::vector<draw_candidate<Id>>& order,
+                             const draw_options& options, walk_state& st) {
     port_draw<Id> out;
     out.port = cap.port;
-    std::int64_t persons_left = cap.persons;
-    std::int64_t parties_left =
-        cap.parties ? *cap.parties : std::numeric_limits<std::int64_t>::max();
-    std::vector<std::int64_t> room;
-    room.reserve(cap.slots.size());
-    for (const auto& s : cap.slots) {
-        room.push_back(s.persons);
-    }
+    std::int64_t& persons_left = st.persons_left;
+    std::int64_t& parties_left = st.parties_left;
+    std::vector<std::int64_t>& room = st.room;
     out.slot_persons.assign(room.size(), 0);
     const bool grid = !room.empty();
     auto exhausted = [&] {
@@ -943,6 +973,14 @@ port_draw<Id> walk_port(const port_capacity& cap, const std::vector<draw_candida
             c.id, c.party, i + 1, draw_result<Id>::reason_at(out, c.key, c.id), c.key});
     }
     return out;
+}
+
+// The fill walk of one port from its full capacity.
+template <class Id>
+port_draw<Id> walk_port(const port_capacity& cap, const std::vector<draw_candidate<Id>>& order,
+                        const draw_options& options) {
+    walk_state st(cap);
+    return walk_port_from(cap, order, options, st);
 }
 
 } // namespace detail
@@ -1037,6 +1075,316 @@ template <std::ranges::forward_range R>
         [](const T& e) -> decltype(auto) { return entrant_traits<T>::id(e); },
         [](const T& e) -> decltype(auto) { return entrant_traits<T>::port(e); },
         [](const T& e) { return entrant_traits<T>::party(e); });
+}
+
+/// Persons of port `p` reserved for seniority under share `share`: the IEEE-754 double
+/// product share x persons rounded to the nearest integer, halves away from zero
+/// (std::llround, exactly specified everywhere), so 0.5 x 3 gives 2. O(1), no throw.
+[[nodiscard]] inline std::int64_t seniority_persons(const port_capacity& p, double share) noexcept {
+    if (p.persons <= 0 || !(share > 0.0)) {
+        return 0;
+    }
+    const double product = share * static_cast<double>(p.persons);
+    return std::min<std::int64_t>(p.persons, static_cast<std::int64_t>(std::llround(product)));
+}
+
+/// One entrant kept for the seniority part: registration day, key, id, party size.
+template <class Id>
+struct seniority_candidate {
+    std::int64_t registered = 0;
+    std::uint64_t key = 0;
+    Id id{};
+    std::int64_t party = 1;
+
+    friend bool operator==(const seniority_candidate&, const seniority_candidate&) = default;
+};
+
+/// (registered, key, id) order: the seniority order of a port.
+template <class Id>
+[[nodiscard]] constexpr bool seniority_order_less(const seniority_candidate<Id>& a,
+                                                  const seniority_candidate<Id>& b) noexcept {
+    if (a.registered != b.registered) {
+        return a.registered < b.registered;
+    }
+    return draw_order_less(a.key, a.id, b.key, b.id);
+}
+
+/// A shard's partial seniority draw: the lottery part (key order; its per-size limits widened
+/// by what the seniority part can take, so that it still holds every entrant the lottery walk
+/// can reach once the seniority winners are removed) and, per port and party size, the oldest
+/// min(seniority persons / size, parties) + 1 registrations. Bounded by capacity, not by the
+/// shard; partials of disjoint shards merge exactly (merge_seniority_partials).
+template <class Id>
+struct seniority_partial {
+    draw_partial<Id> lottery;
+    /// senior[p][s - 1]: kept entrants of port p and party size s, in no particular order.
+    std::vector<std::vector<std::vector<seniority_candidate<Id>>>> senior;
+    /// senior_limits[p][s - 1]: how many of them are kept.
+    std::vector<std::vector<std::size_t>> senior_limits;
+
+    friend bool operator==(const seniority_partial&, const seniority_partial&) = default;
+};
+
+namespace detail {
+
+inline void validate_seniority(const day_capacity& capacity, const draw_options& options) {
+    validate_options(options, draw_policy::seniority);
+    validate_capacity(capacity);
+}
+
+// The uniform options of the lottery part: the waiting list is widened by the most any
+// seniority part can take from one party size (min(seniority persons, parties) for size 1),
+// so each key-order bucket keeps enough entrants after the seniority winners are removed.
+inline draw_options seniority_lottery_options(const day_capacity& capacity,
+                                              const draw_options& options) {
+    draw_options o = options;
+    o.policy = draw_policy::uniform;
+    o.seniority_share = 0.0;
+    std::size_t extra = 0;
+    for (const auto& p : capacity.ports) {
+        port_capacity q = p;
+        q.persons = seniority_persons(p, options.seniority_share);
+        extra = std::max(extra, bucket_limit(q, 1, 0) - 1);
+    }
+    o.alternates += extra;
+    return o;
+}
+
+inline std::vector<std::vector<std::size_t>> seniority_limits(const day_capacity& capacity,
+                                                              const draw_options& options) {
+    std::vector<std::vector<std::size_t>> out;
+    out.reserve(capacity.ports.size());
+    for (const auto& p : capacity.ports) {
+        port_capacity q = p;
+        q.persons = seniority_persons(p, options.seniority_share);
+        std::vector<std::size_t> l(static_cast<std::size_t>(options.max_party));
+        for (std::size_t s = 0; s < l.size(); ++s) {
+            // No seniority persons: nothing is kept (the walk starts exhausted).
+            l[s] = q.persons > 0 ? bucket_limit(q, static_cast<std::int64_t>(s + 1), 0) : 0;
+        }
+        out.push_back(std::move(l));
+    }
+    return out;
+}
+
+template <class Id>
+void trim_senior(std::vector<seniority_candidate<Id>>& v, std::size_t limit) {
+    if (v.size() <= limit) {
+        return;
+    }
+    auto nth = v.begin() + static_cast<std::ptrdiff_t>(limit);
+    std::nth_element(v.begin(), nth, v.end(),
+                     [](const auto& a, const auto& b) { return seniority_order_less(a, b); });
+    v.erase(nth, v.end());
+}
+
+} // namespace detail
+
+/// Pass one of a seniority draw (options.policy == seniority) over one shard: the uniform
+/// pass one (collect_draw, which validates every entrant) plus a second pass that keeps, per
+/// port and party size, the oldest registrations. `registered_proj` gives an integer day
+/// number (days since 1970-01-01, or any consistent count). O(n) time; memory bounded by
+/// capacity. Throws invalid_input naming the record and field; nothing is returned then.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj,
+          class RegProj>
+[[nodiscard]] auto collect_seniority(const R& entrants, const day_capacity& capacity,
+                                     const draw_key& key, const draw_options& options,
+                                     IdProj id_proj, PortProj port_proj, PartyProj party_proj,
+                                     RegProj registered_proj) {
+    using ref = std::ranges::range_reference_t<const R>;
+    using reg_t = std::remove_cvref_t<std::invoke_result_t<RegProj&, ref>>;
+    static_assert(std::integral<reg_t>, "the registered projection must give an integer day");
+    using port_t = std::remove_cvref_t<std::invoke_result_t<PortProj&, ref>>;
+    detail::validate_seniority(capacity, options);
+    auto lottery =
+        collect_draw(entrants, capacity, key, detail::seniority_lottery_options(capacity, options),
+                     id_proj, port_proj, party_proj);
+    using Id = stored_id_t<std::remove_cvref_t<std::invoke_result_t<IdProj&, ref>>>;
+    using Cand = seniority_candidate<Id>;
+    seniority_partial<Id> out;
+    out.senior_limits = detail::seniority_limits(capacity, options);
+    const std::size_t nports = capacity.ports.size();
+    const auto max_party = static_cast<std::size_t>(options.max_party);
+    out.senior.assign(nports, std::vector<std::vector<Cand>>(max_party));
+    // Running thresholds (registered, key) of the full buckets.
+    std::vector<std::pair<std::int64_t, std::uint64_t>> thr(
+        nports * max_party, {std::numeric_limits<std::int64_t>::max(), ~std::uint64_t{0}});
+    const detail::port_lookup lookup(capacity);
+    for (const auto& e : entrants) {
+        const auto& port = std::invoke(port_proj, e);
+        std::size_t pi = 0;
+        if constexpr (std::integral<port_t>) {
+            pi = static_cast<std::size_t>(port);
+        } else {
+            pi = static_cast<std::size_t>(lookup.find(std::string_view(port)));
+        }
+        const auto s = static_cast<std::size_t>(std::invoke(party_proj, e) - 1);
+        const std::size_t limit = out.senior_limits[pi][s];
+        if (limit == 0) {
+            continue;
+        }
+        const auto reg = static_cast<std::int64_t>(std::invoke(registered_proj, e));
+        auto& t = thr[pi * max_party + s];
+        if (reg > t.first) {
+            continue;
+        }
+        const auto& id = std::invoke(id_proj, e);
+        const std::uint64_t k = key.entrant_key(id);
+        if (reg == t.first && k > t.second) {
+            continue;
+        }
+        auto& b = out.senior[pi][s];
+        b.push_back(Cand{reg, k, Id(id), static_cast<std::int64_t>(s + 1)});
+        if (b.size() >= 2 * limit) {
+            detail::trim_senior(b, limit);
+            const auto last =
+                std::max_element(b.begin(), b.end(), [](const auto& x, const auto& y) {
+                    return seniority_order_less(x, y);
+                });
+            t = {last->registered, last->key};
+        }
+    }
+    for (std::size_t p = 0; p < nports; ++p) {
+        for (std::size_t s = 0; s < max_party; ++s) {
+            detail::trim_senior(out.senior[p][s], out.senior_limits[p][s]);
+        }
+    }
+    out.lottery = std::move(lottery);
+    return out;
+}
+
+/// Merges the seniority partials of two disjoint shards (see merge_partials). Commutative and
+/// associative. Throws invalid_input if they belong to different draws.
+template <class Id>
+[[nodiscard]] seniority_partial<Id> merge_seniority_partials(seniority_partial<Id> a,
+                                                             const seniority_partial<Id>& b) {
+    if (a.senior_limits != b.senior_limits || a.senior.size() != b.senior.size()) {
+        detail::throw_invalid_input("partial draw", "seniority",
+                                    "partials of different capacities or shares");
+    }
+    a.lottery = merge_partials(std::move(a.lottery), b.lottery);
+    for (std::size_t p = 0; p < a.senior.size(); ++p) {
+        for (std::size_t s = 0; s < a.senior[p].size(); ++s) {
+            auto& dst = a.senior[p][s];
+            dst.insert(dst.end(), b.senior[p][s].begin(), b.senior[p][s].end());
+            detail::trim_senior(dst, a.senior_limits[p][s]);
+        }
+    }
+    return a;
+}
+
+/// Pass two of a seniority draw. Per port: the seniority part walks the kept entrants in
+/// (registered, key, id) order under the fill rule with seniority_persons persons (and the
+/// port's parties and slots); then the lottery part walks the others in keyed order with
+/// everything left, unused seniority persons included. `selected` lists both parts in keyed
+/// order (for outcome_of); `rank` is the order of selection (seniority winners first). The
+/// waiting list and the reasons come from the lottery part. O(c log c). Throws invalid_input
+/// on a mismatched partial.
+template <class Id>
+[[nodiscard]] draw_result<Id> finish_seniority(const seniority_partial<Id>& partial,
+                                               const day_capacity& capacity, const draw_key& key,
+                                               const draw_options& options) {
+    detail::validate_seniority(capacity, options);
+    if (partial.senior_limits != detail::seniority_limits(capacity, options) ||
+        partial.senior.size() != capacity.ports.size()) {
+        detail::throw_invalid_input("partial draw", "seniority",
+                                    "partial of a different capacity or share");
+    }
+    for (std::size_t p = 0; p < partial.senior.size(); ++p) {
+        if (partial.senior[p].size() != partial.senior_limits[p].size()) {
+            detail::throw_invalid_input("partial draw", "seniority",
+                                        "partial of different options");
+        }
+        for (std::size_t s = 0; s < partial.senior[p].size(); ++s) {
+            for (const auto& c : partial.senior[p][s]) {
+                if (c.party != static_cast<std::int64_t>(s + 1)) {
+                    detail::throw_invalid_input("entrant " + id_text(c.id), "party",
+                                                "kept under the wrong party size");
+                }
+            }
+        }
+    }
+    const draw_result<Id> lottery = finish_draw(
+        partial.lottery, capacity, key, detail::seniority_lottery_options(capacity, options));
+    (void)lottery; // validates the lottery part (key, limits, duplicates)
+    draw_result<Id> result(key, options);
+    result.ports.reserve(capacity.ports.size());
+    std::vector<draw_candidate<Id>> order;
+    std::vector<seniority_candidate<Id>> senior;
+    draw_options first = options;
+    first.alternates = 0;
+    for (std::size_t p = 0; p < capacity.ports.size(); ++p) {
+        const auto& cap = capacity.ports[p];
+        senior.clear();
+        for (const auto& v : partial.senior[p]) {
+            senior.insert(senior.end(), v.begin(), v.end());
+        }
+        std::sort(senior.begin(), senior.end(),
+                  [](const auto& a, const auto& b) { return seniority_order_less(a, b); });
+        order.clear();
+        for (const auto& c : senior) {
+            order.push_back(draw_candidate<Id>{c.key, c.id, c.party});
+        }
+        detail::walk_state st(cap);
+        const std::int64_t q = seniority_persons(cap, options.seniority_share);
+        st.persons_left = q;
+        port_draw<Id> one = detail::walk_port_from(cap, order, first, st);
+        st.persons_left = cap.persons - one.persons;
+        std::vector<std::pair<std::uint64_t, const Id*>> won;
+        for (const auto& w : one.selected) {
+            won.emplace_back(w.key, &w.id);
+        }
+        auto less_won = [](const auto& x, const auto& y) {
+            return draw_order_less(x.first, *x.second, y.first, *y.second);
+        };
+        std::sort(won.begin(), won.end(), less_won);
+        order.clear();
+        for (const auto& v : partial.lottery.ports[p].by_size) {
+            for (const auto& c : v) {
+                if (!std::binary_search(won.begin(), won.end(),
+                                        std::pair<std::uint64_t, const Id*>{c.key, &c.id},
+                                        less_won)) {
+                    order.push_back(c);
+                }
+            }
+        }
+        std::sort(order.begin(), order.end(), [](const auto& x, const auto& y) {
+            return draw_order_less(x.key, x.id, y.key, y.id);
+        });
+        port_draw<Id> two = detail::walk_port_from(cap, order, options, st);
+        const std::size_t m = one.selected.size();
+        for (auto& w : two.selected) {
+            w.rank += m;
+        }
+        two.selected.insert(two.selected.end(), one.selected.begin(), one.selected.end());
+        std::sort(two.selected.begin(), two.selected.end(), [](const auto& x, const auto& y) {
+            return draw_order_less(x.key, x.id, y.key, y.id);
+        });
+        two.persons += one.persons;
+        two.parties += one.parties;
+        for (std::size_t j = 0; j < two.slot_persons.size(); ++j) {
+            two.slot_persons[j] += one.slot_persons[j];
+        }
+        result.ports.push_back(std::move(two));
+    }
+    return result;
+}
+
+/// The seniority draw (options.policy == seniority, share options.seniority_share): per port,
+/// seniority_persons persons to the oldest registrations (ties by key), the rest, plus any
+/// seniority persons left unused, by the keyed lottery among the others. A pure function of
+/// (key, entrant set, capacity, options); shards merge exactly. O(n) plus O(c log c).
+/// Throws invalid_input naming the record and field on bad input.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj,
+          class RegProj>
+[[nodiscard]] auto draw_seniority(const R& entrants, const day_capacity& capacity,
+                                  const draw_key& key, const draw_options& options, IdProj id_proj,
+                                  PortProj port_proj, PartyProj party_proj,
+                                  RegProj registered_proj) {
+    auto partial =
+        collect_seniority(entrants, capacity, key, options, std::move(id_proj),
+                          std::move(port_proj), std::move(party_proj), std::move(registered_proj));
+    return finish_seniority(partial, capacity, key, options);
 }
 
 CBPQ_END_NAMESPACE
