@@ -51,6 +51,9 @@ struct replay_config {
     /// The allocation rule from `allocation_from`: seniority:S (CBP One: 0.5 in May 2023),
     /// uniform (seniority:0), fifo (seniority:1) or aging:... (a weighted lottery).
     policy allocation = seniority_policy{0.5};
+    /// Demand per port follows the plan's port split on this date (the 1,450/day split of the
+    /// example plan equals its weights). Fixed, so that a shortened run sees the same demand.
+    civil_date demand_split_date = std::chrono::year{2023} / 6 / 30;
     /// Registrations waiting on the first day (accounts, extra accounts included).
     std::int64_t initial_persons = 110000;
     /// Mean of the Poisson number of new registrants a day.
@@ -87,7 +90,8 @@ struct replay_config {
         unit(duplicate_recall, "duplicate_recall");
         unit(confirm_rate, "confirm_rate");
         unit(no_show_rate, "no_show_rate");
-        if (!(first.ok() && last.ok() && allocation_from.ok()) || last < first) {
+        if (!(first.ok() && last.ok() && allocation_from.ok() && demand_split_date.ok()) ||
+            last < first) {
             detail::throw_invalid_input("replay", "dates", "need valid dates, first <= last");
         }
         if (initial_persons < 0 || initial_persons > 50000000) {
@@ -239,10 +243,10 @@ template <class OnDay>
     if (np == 0 || np > 255) {
         detail::throw_invalid_input("replay", "plan", "needs 1..255 ports");
     }
-    // Demand per port follows the plan's port split of its last day (an assumption).
+    // Demand per port follows the plan's port split on demand_split_date (an assumption).
     std::vector<std::uint32_t> port_weights(np, 0);
     {
-        const auto dc = plan.for_date(cfg.last);
+        const auto dc = plan.for_date(cfg.demand_split_date);
         std::uint64_t total = 0;
         for (std::size_t p = 0; p < np; ++p) {
             port_weights[p] = static_cast<std::uint32_t>(
