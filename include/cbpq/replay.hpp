@@ -22,10 +22,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -437,19 +440,40 @@ template <class OnDay>
                     const double wgt = aging->weight(day - pool[i].entry_day - 1);
                     aged.emplace_back(-detail::det_log(u) / wgt, i);
                 }
-                std::sort(aged.begin(), aged.end());
-                std::int64_t left = rows[p].lottery_capacity;
-                for (const auto& [k, i] : aged) {
-                    if (left == 0) {
+                // Only the smallest keys can be reached before the port is full (every party
+                // has at least one person): sort those, and everything only if the walk runs
+                // past them with room left. Same winners either way.
+                const std::int64_t capacity = rows[p].lottery_capacity;
+                std::size_t sorted =
+                    std::min(aged.size(),
+                             static_cast<std::size_t>(std::max<std::int64_t>(capacity, 0)) + 64);
+                std::partial_sort(aged.begin(), aged.begin() + static_cast<std::ptrdiff_t>(sorted),
+                                  aged.end());
+                const std::size_t before = picks[p].size();
+                for (int pass = 0; pass < 2; ++pass) {
+                    std::int64_t left = capacity;
+                    std::size_t k = 0;
+                    for (; k < sorted && left > 0; ++k) {
+                        const std::uint32_t i = aged[k].second;
+                        const std::int64_t persons = pool[i].party + 1;
+                        if (persons <= left) {
+                            left -= persons;
+                            taken[i] = 1;
+                            picks[p].push_back({i, false});
+                            rows[p].lottery_persons += persons;
+                        }
+                    }
+                    if (left == 0 || sorted == aged.size()) {
                         break;
                     }
-                    const std::int64_t persons = pool[i].party + 1;
-                    if (persons <= left) {
-                        left -= persons;
-                        taken[i] = 1;
-                        picks[p].push_back({i, false});
-                        rows[p].lottery_persons += persons;
+                    // Undo and walk the whole order.
+                    for (std::size_t j = before; j < picks[p].size(); ++j) {
+                        taken[picks[p][j].index] = 0;
                     }
+                    picks[p].resize(before);
+                    rows[p].lottery_persons = 0;
+                    std::sort(aged.begin(), aged.end());
+                    sorted = aged.size();
                 }
             }
         }
