@@ -14,6 +14,7 @@
 #include "tool.hpp"
 
 #include <cbpq/audit.hpp>
+#include <cbpq/capacity.hpp>
 #include <cbpq/csv.hpp>
 #include <cbpq/draw.hpp>
 
@@ -24,7 +25,8 @@
 namespace {
 
 constexpr std::string_view usage =
-    "usage: cbpq-draw --entrants E.csv --capacity C.csv (--seed HEX | --public-values TEXT)\n"
+    "usage: cbpq-draw --entrants E.csv (--capacity C.csv | --plan FILE)\n"
+    "                 (--seed HEX | --public-values TEXT)\n"
     "                 --label TEXT [--slots S.csv] [--alternates N] [--fill skip|strict]\n"
     "                 [--max-party N] --out R.csv [--receipt R.json]\n";
 
@@ -42,10 +44,21 @@ std::int64_t option_count(const tool::options& opt, const std::string& name, std
     return *n;
 }
 
+// The capacity of the label's date (the label starts with YYYY-MM-DD) under a plan file
+// (docs/capacity.md).
+cbpq::day_capacity capacity_from_plan(const std::string& path, const std::string& label) {
+    if (label.size() < 10) {
+        throw tool::usage_error("--plan needs a label that starts with the date YYYY-MM-DD");
+    }
+    const auto date = cbpq::parse_date(std::string_view(label).substr(0, 10), "label");
+    const auto plan = cbpq::capacity_plan::parse(tool::read_file(path), path);
+    return plan.for_date(date);
+}
+
 int body(int argc, char** argv) {
     const tool::options opt(argc, argv,
-                            {"entrants", "capacity", "seed", "public-values", "label", "slots",
-                             "alternates", "fill", "max-party", "out", "receipt"});
+                            {"entrants", "capacity", "plan", "seed", "public-values", "label",
+                             "slots", "alternates", "fill", "max-party", "out", "receipt"});
     if (!opt.positional().empty()) {
         throw tool::usage_error("unexpected argument '" + opt.positional().front() + "'");
     }
@@ -53,7 +66,12 @@ int body(int argc, char** argv) {
         throw tool::usage_error("give exactly one of --seed and --public-values");
     }
     const std::string entrants_path = opt.require("entrants");
-    const std::string capacity_path = opt.require("capacity");
+    if (opt.has("capacity") == opt.has("plan")) {
+        throw tool::usage_error("give exactly one of --capacity and --plan");
+    }
+    if (opt.has("plan") && opt.has("slots")) {
+        throw tool::usage_error("--slots goes with --capacity; a plan sets its own slots");
+    }
     const std::string label = opt.require("label");
     const std::string out_path = opt.require("out");
     const auto receipt_path = opt.get("receipt");
@@ -81,7 +99,9 @@ int body(int argc, char** argv) {
     }
 
     // Everything is read and checked before anything is drawn or written.
-    const cbpq::day_capacity cap = tool::read_capacity(capacity_path, opt.get("slots"));
+    const cbpq::day_capacity cap =
+        opt.has("plan") ? capacity_from_plan(opt.require("plan"), label)
+                        : tool::read_capacity(opt.require("capacity"), opt.get("slots"));
     const auto entrants = tool::read_entrants(entrants_path, cap, options.max_party);
 
     const cbpq::draw_key key(seed, label);

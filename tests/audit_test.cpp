@@ -90,7 +90,7 @@ TEST_CASE("json: well-formed documents") {
     CHECK(v.find("a")->items[1].text == "-0");
     CHECK(v.find("a")->items[2].text == "2.5e-3");
     CHECK(v.find("b")->text == "x\"\\/\b\f\n\r\t\xc3\xa9\xf0\x9f\x98\x80");
-    CHECK(v.find("c")->members.empty());
+    CHECK(v.find("c")->names.empty());
     CHECK(v.find("a")->line == 1);
     CHECK(v.find("a")->column == 8);
     // Writer round trip.

@@ -125,10 +125,14 @@ slots b start=08:00 end=12:00 length=30 step=60 persons=12 from=2024-03-01
     CHECK(plan.for_date(D(2024, 1, 8)).find("a")->parties == 120);
     CHECK(persons(plan.for_date(D(2024, 1, 6)), "b") == 40); // Saturday
     CHECK(persons(plan.for_date(D(2024, 1, 7)), "b") == 0);  // Sunday: no rule at all
-    const auto march = plan.for_date(D(2024, 3, 4)).find("b");
+    const auto march_day = plan.for_date(D(2024, 3, 4));
+    const auto* march = march_day.find("b");
     REQUIRE(march->slots.size() == 4);
     CHECK(march->slots[3] == cbpq::slot_capacity{"11:00", 12});
     CHECK(march->persons == 48); // the slot layer is stricter than the 100 of the schedule
+    const auto scaled = cbpq::capacity_plan::parse(text + "scale a percent=80 from=2024-02-01\n");
+    CHECK(persons(scaled.for_date(D(2024, 2, 5)), "a") == 240); // 80% of the staffing's 300
+    CHECK(persons(scaled.for_date(D(2024, 1, 8)), "a") == 500);
     const auto lim = plan.limits(D(2024, 3, 4));
     CHECK(lim[1].day_rule == 100);
     CHECK(lim[1].slot_total == 48);
@@ -153,6 +157,10 @@ TEST_CASE("capacity plan: national apportionment respects port layers and bounds
     CHECK(persons(day, "a") == 0);
     CHECK(persons(day, "b") == 30);
     CHECK(persons(day, "c") + persons(day, "d") + persons(day, "e") == 70);
+    // Huge port-level figures do not overflow the apportionment.
+    plan = cbpq::capacity_plan::parse(
+        text + "staff * officers=1000000000 hours=24 minutes-per-person=1\n");
+    CHECK(persons(plan.for_date(D(2024, 1, 1)), "a") == 51);
     // If the ports cannot take the total, they take what they can.
     plan = cbpq::capacity_plan::parse(text + "capacity * persons=10\n");
     std::int64_t t = 0;
@@ -252,6 +260,7 @@ TEST_CASE("capacity plan: malformed plans are refused with file, line and column
             "hours");
         CHECK(parse_failure(header + "overbook a show-up=1.5 risk=0.05\n").field == "show-up");
         CHECK(parse_failure(header + "set-aside s share=150%\n").field == "share");
+        CHECK(parse_failure(header + "scale a percent=120\n").field == "percent");
         CHECK(parse_failure(header + "set-aside s share=60%\nset-aside t share=60%\n").field ==
               "share");
         CHECK(parse_failure(header + "national persons=10\nport c min=11\n").field == "min");
@@ -354,6 +363,10 @@ std::string random_plan(cbpq::keyed_stream& rng) {
             t += "staff " + p + " officers=" + num(0, 30) +
                  " hours=8 minutes-per-person=" + num(5, 60) +
                  (rng.below(2) == 0 ? " holding=" + num(0, 400) : "") + "\n";
+        }
+        if (rng.below(3) == 0) {
+            t += "scale " + p + " percent=" + num(0, 99) + "." + num(0, 9) +
+                 " from=" + date(rng.below(60)) + "\n";
         }
         if (rng.below(3) == 0) {
             t += "week-cap " + p + " persons=" + num(0, 2000) + "\n";

@@ -582,25 +582,17 @@ inline bool seat_precedes(apportion_method m, const std::vector<apportion_share>
     return i < j;
 }
 
+inline std::vector<std::int64_t> apportion_hamilton(std::int64_t total,
+                                                    const std::vector<apportion_share>& s);
+
 inline std::vector<std::int64_t>
 apportion_divisor(std::int64_t total, const std::vector<apportion_share>& s, apportion_method m) {
     const std::size_t n = s.size();
-    std::vector<std::int64_t> seats(n);
-    u128 weight_sum = 0;
-    for (const auto& x : s) {
-        weight_sum += static_cast<u128>(x.weight);
-    }
-    std::int64_t assigned = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        std::int64_t est = s[i].min;
-        if (s[i].weight > 0 && weight_sum > 0) {
-            est = static_cast<std::int64_t>(static_cast<u128>(total) *
-                                            static_cast<u128>(s[i].weight) / weight_sum);
-            est = std::clamp(est, s[i].min, share_max(s[i], total));
-        }
-        seats[i] = est;
-        assigned += est;
-    }
+    // Start from Hamilton's answer: it honours the bounds, sums to the total and is within a
+    // few seats of any divisor method, even when bounds move many seats between recipients,
+    // so the exchanges below are few.
+    std::vector<std::int64_t> seats = apportion_hamilton(total, s);
+    std::int64_t assigned = total;
     constexpr std::size_t none = static_cast<std::size_t>(-1);
     auto best_unselected = [&] {
         std::size_t b = none;
@@ -1219,6 +1211,7 @@ struct port_rules {
     dated_list<std::int64_t> parties;
     dated_list<slot_grid> slots;
     dated_list<overbook_rule> overbook;
+    dated_list<std::int64_t> scale_ppm;
 };
 
 } // namespace detail
@@ -1236,7 +1229,8 @@ struct port_limits {
     std::optional<std::int64_t> staffing;
     /// Persons over the slot grid (before overbooking).
     std::optional<std::int64_t> slot_total;
-    /// The strictest of the three above (the physical limit).
+    /// The strictest of the three above (the physical limit), times the `scale` percentage in
+    /// effect, rounded down.
     std::optional<std::int64_t> physical;
     /// physical after overbooking (a booking limit), or physical.
     std::optional<std::int64_t> booking;
@@ -1710,8 +1704,8 @@ private:
             return;
         }
         static constexpr std::string_view per_port[] = {
-            "capacity", "weekly",   "override", "close", "recur",
-            "staff",    "week-cap", "parties",  "slots", "overbook"};
+            "capacity", "weekly",  "override", "close",    "recur", "staff",
+            "week-cap", "parties", "slots",    "overbook", "scale"};
         if (std::find(std::begin(per_port), std::end(per_port), kw) == std::end(per_port)) {
             fail(l.number, l.tokens[0].column, std::string(kw),
                  "unknown keyword '" + std::string(kw) + "'");
@@ -1816,6 +1810,19 @@ private:
             for (const auto p : ports) {
                 add_dated(l, plan_.ports_[p].slots, first, last, g, col, plan_.ports_[p].name,
                           "slots");
+            }
+        } else if (kw == "scale") {
+            auto& f = require(l, fs, "percent");
+            const auto ppm = decimal(l, f, 4, f.value);
+            if (ppm > 1000000) {
+                // Above 100% a scale would lift capacity over the layers it scales.
+                fail(l.number, f.value_column, "percent", "must be at most 100");
+            }
+            const auto [first, last] = dates(l, fs, false, col);
+            no_leftovers(l, fs);
+            for (const auto p : ports) {
+                add_dated(l, plan_.ports_[p].scale_ppm, first, last, ppm, col, plan_.ports_[p].name,
+                          "scale");
             }
         } else { // overbook
             detail::overbook_rule r;
@@ -1986,6 +1993,10 @@ inline std::vector<port_limits> capacity_plan::limits(civil_date date) const {
         tighten(o.physical, o.day_rule);
         tighten(o.physical, o.staffing);
         tighten(o.physical, o.slot_total);
+        if (const auto* k = p.scale_ppm.at(day); k && o.physical) {
+            // Scaling rounds down: it never creates capacity that the layers below lack.
+            o.physical = *o.physical * *k / 1000000;
+        }
         o.booking = o.physical;
         if (const auto* ob = p.overbook.at(day); ob && o.physical) {
             o.booking = overbooking_limit(*o.physical, ob->show_up, ob->risk, ob->family);
@@ -2011,6 +2022,9 @@ inline std::vector<port_limits> capacity_plan::limits(civil_date date) const {
             s.weight = ports_[i].weight;
             s.max = ports_[i].max;
             tighten(s.max, cap);
+            // A bound above the total binds nothing; clamping keeps huge staffing or slot
+            // figures within apportion()'s 10^9 range.
+            tighten(s.max, *national);
             s.min = std::min(ports_[i].min, s.max.value_or(ports_[i].min));
             placeable += s.weight > 0 ? s.max.value_or(*national) : s.min;
         }

@@ -12,6 +12,9 @@
 #include "csv.hpp"
 #include "random.hpp"
 
+#include "identity.hpp"
+#include "similarity.hpp"
+
 #include "capacity.hpp"
 #include "draw.hpp"
 #include "rfc3797.hpp"

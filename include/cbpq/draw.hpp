@@ -528,77 +528,88 @@ struct pending_entry {
     return p;
 }
 
-// Exact duplicate-id check in O(n) without a hash set of ids: equal ids have equal keys, so a
-// bitset of 16 bits per entrant indexed by the top key bits flags every repeated key (and
-// about one entrant in 32 by accident). The flagged keys are then looked for among the low 32
-// key bits kept per entrant (through a second, cache-sized bitset), and only the few entrants
-// found are compared by id.
+// Exact duplicate-id check in O(n) with about two bytes per entrant and no hash set of ids.
+// Equal ids have equal keys. During pass one a bitset of 16 bits per entrant, indexed by the
+// top key bits, flags every key whose bit is already set: every second occurrence of a
+// repeated key, and about one entrant in 32 by accident. Only if something was flagged, a
+// second pass recomputes the keys (SIMD lanes again) and keeps the entrants whose key is a
+// flagged one (a cache-sized bitset over the flagged keys, then a binary search): first and
+// later occurrences alike. Those few are compared by id. Large scratch arrays are avoided on
+// purpose: touching fresh memory costs more than hashing.
 class duplicate_filter {
 public:
     explicit duplicate_filter(std::size_t expected) {
-        const std::size_t bits = pow2_at_least(std::max<std::size_t>(expected * 16, 4096));
+        const std::size_t bits = pow2_at_least(std::max<std::size_t>(expected * 16, 1U << 16));
         bits_.assign(bits / 64, 0);
         shift_ = 64 - static_cast<int>(std::countr_zero(bits));
-        low_.reserve(expected);
+        staged_.resize(parts * part_size);
     }
 
-    // Starts loading the bitset word of `key` (the bitset is larger than the caches; keys come
-    // eight at a time, so their misses overlap).
-    void prefetch(std::uint64_t key) const noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-        __builtin_prefetch(&bits_[static_cast<std::size_t>((key >> shift_) >> 6)], 1);
-#else
-        (void)key;
-#endif
-    }
-
+    // Keys are staged by their top 8 bits and applied a partition at a time, so the bitset
+    // (larger than the caches for large pools) is touched 1/256th at a time: cache and TLB
+    // friendly instead of one random miss per entrant.
     void add(std::uint64_t key) {
-        low_.push_back(static_cast<std::uint32_t>(key));
-        const std::uint64_t b = key >> shift_;
-        std::uint64_t& word = bits_[static_cast<std::size_t>(b >> 6)];
-        const std::uint64_t m = std::uint64_t{1} << (b & 63);
-        if (CBPQ_UNLIKELY((word & m) != 0)) {
-            suspects_.push_back(key);
+        const auto p = static_cast<std::size_t>(key >> 56);
+        staged_[p * part_size + fill_[p]] = key;
+        if (CBPQ_UNLIKELY(++fill_[p] == part_size)) {
+            apply(p);
         }
-        word |= m;
     }
 
-    // Input indexes of the entrants whose low 32 key bits equal those of a flagged key: a
-    // superset of every entrant whose key is shared with another. Ascending.
-    [[nodiscard]] std::vector<std::size_t> candidates() const {
-        std::vector<std::size_t> out;
-        if (suspects_.empty()) {
-            return out;
+    // Applies the staged keys; true if any key was flagged.
+    [[nodiscard]] bool finish_adds() {
+        for (std::size_t p = 0; p < parts; ++p) {
+            apply(p);
         }
-        std::vector<std::uint32_t> low;
-        low.reserve(suspects_.size());
-        for (const std::uint64_t k : suspects_) {
-            low.push_back(static_cast<std::uint32_t>(k));
+        return !flagged_.empty();
+    }
+
+    // Prepares flagged() queries; frees the big bitset.
+    void seal() {
+        std::vector<std::uint64_t>().swap(bits_);
+        std::vector<std::uint64_t>().swap(staged_);
+        std::sort(flagged_.begin(), flagged_.end());
+        flagged_.erase(std::unique(flagged_.begin(), flagged_.end()), flagged_.end());
+        const std::size_t fbits = pow2_at_least(std::max<std::size_t>(flagged_.size() * 64, 4096));
+        fmask_ = fbits - 1;
+        filter_.assign(fbits / 64, 0);
+        for (const std::uint64_t k : flagged_) {
+            const std::size_t f = static_cast<std::size_t>(k) & fmask_;
+            filter_[f >> 6] |= std::uint64_t{1} << (f & 63U);
         }
-        std::sort(low.begin(), low.end());
-        low.erase(std::unique(low.begin(), low.end()), low.end());
-        const std::size_t fbits = pow2_at_least(std::max<std::size_t>(low.size() * 64, 4096));
-        const std::uint32_t fmask = static_cast<std::uint32_t>(fbits - 1);
-        std::vector<std::uint64_t> filter(fbits / 64, 0);
-        for (const std::uint32_t l : low) {
-            const std::uint32_t b = l & fmask;
-            filter[b >> 6] |= std::uint64_t{1} << (b & 63);
-        }
-        for (std::size_t i = 0; i < low_.size(); ++i) {
-            const std::uint32_t l = low_[i];
-            const std::uint32_t b = l & fmask;
-            if (CBPQ_UNLIKELY(((filter[b >> 6] >> (b & 63)) & 1U) != 0) &&
-                std::binary_search(low.begin(), low.end(), l)) {
-                out.push_back(i);
-            }
-        }
-        return out;
+    }
+
+    // Whether `key` is one of the flagged keys (after seal()).
+    [[nodiscard]] bool flagged(std::uint64_t key) const noexcept {
+        const std::size_t f = static_cast<std::size_t>(key) & fmask_;
+        return CBPQ_UNLIKELY(((filter_[f >> 6] >> (f & 63U)) & 1U) != 0) &&
+               std::binary_search(flagged_.begin(), flagged_.end(), key);
     }
 
 private:
+    static constexpr std::size_t parts = 256;
+    static constexpr std::size_t part_size = 128;
+
+    void apply(std::size_t p) {
+        const std::uint64_t* k = staged_.data() + p * part_size;
+        for (std::size_t i = 0; i < fill_[p]; ++i) {
+            const std::uint64_t b = k[i] >> shift_;
+            std::uint64_t& word = bits_[static_cast<std::size_t>(b >> 6)];
+            const std::uint64_t m = std::uint64_t{1} << (b & 63U);
+            if (CBPQ_UNLIKELY((word & m) != 0)) {
+                flagged_.push_back(k[i]);
+            }
+            word |= m;
+        }
+        fill_[p] = 0;
+    }
+
     std::vector<std::uint64_t> bits_;
-    std::vector<std::uint32_t> low_;
-    std::vector<std::uint64_t> suspects_;
+    std::vector<std::uint64_t> staged_;
+    std::array<std::size_t, parts> fill_{};
+    std::vector<std::uint64_t> flagged_;
+    std::vector<std::uint64_t> filter_;
+    std::size_t fmask_ = 0;
     int shift_ = 0;
 };
 
@@ -658,7 +669,6 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
         for (std::size_t s = 0; s < max_party; ++s) {
             auto& b = buckets[p * max_party + s];
             b.limit = limits[p][s];
-            b.buf.reserve(std::min(2 * b.limit, std::min<std::size_t>(hint, 1U << 20)));
         }
     }
     auto less = [&id_proj](const entry& a, const entry& b) {
@@ -711,74 +721,71 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
         }
     };
 
-    auto it = std::ranges::begin(entrants);
-    const auto last = std::ranges::end(entrants);
-    if constexpr (integer_id<raw_id>) {
-        // Keys eight at a time: independent SipHash lanes (AVX-512, AVX2 or scalar).
-        const detail::lane_keys_fn lanes = detail::best_lane_keys();
-        std::uint64_t values[8];
-        std::uint64_t tags[8];
-        std::uint64_t keys[8];
-        It its[8];
-        for (;;) {
-            std::size_t n = 0;
-            for (; n < 8 && it != last; ++n, ++it) {
-                its[n] = it;
-                const auto [tag, value] = detail::integer_id_parts(std::invoke(id_proj, *it));
-                tags[n] = tag;
-                values[n] = value;
-            }
-            if (n == 8) {
-                lanes(key.k0(), key.k1(), values, tags, keys);
-            } else {
-                for (std::size_t i = 0; i < n; ++i) {
-                    keys[i] = detail::siphash24_tagged_u64(
-                        key.k0(), key.k1(), static_cast<unsigned char>(tags[i]), values[i]);
+    // Calls visit(iterator, key) for every entrant in input order; integer ids are keyed
+    // eight at a time in independent SipHash lanes (AVX-512, AVX2 or scalar).
+    auto for_each_key = [&](auto&& visit, auto&& before) {
+        auto it = std::ranges::begin(entrants);
+        const auto last = std::ranges::end(entrants);
+        if constexpr (integer_id<raw_id>) {
+            const detail::lane_keys_fn lanes = detail::best_lane_keys();
+            std::uint64_t values[8];
+            std::uint64_t tags[8];
+            std::uint64_t keys[8];
+            It its[8];
+            for (;;) {
+                std::size_t n = 0;
+                for (; n < 8 && it != last; ++n, ++it) {
+                    its[n] = it;
+                    const auto [tag, value] = detail::integer_id_parts(std::invoke(id_proj, *it));
+                    tags[n] = tag;
+                    values[n] = value;
                 }
-            }
-            if (dups) {
-                for (std::size_t i = 0; i < n; ++i) {
-                    dups->prefetch(keys[i]);
-                }
-            }
-            for (std::size_t i = 0; i < n; ++i) {
-                place(its[i], keys[i]);
-            }
-            count += n;
-            if (n < 8) {
-                break;
-            }
-        }
-    } else {
-        for (; it != last; ++it) {
-            place(it, key.entrant_key(std::invoke(id_proj, *it)));
-            ++count;
-        }
-    }
-
-    if (dups) {
-        const std::vector<std::size_t> want = dups->candidates();
-        if (!want.empty()) {
-            // Few entrants: fetch them by walking the range once, recompute their keys, and
-            // compare the ids of equal keys.
-            std::vector<std::pair<std::uint64_t, It>> found;
-            found.reserve(want.size());
-            auto cur = std::ranges::begin(entrants);
-            std::size_t pos = 0;
-            for (const std::size_t index : want) {
-                std::advance(cur, static_cast<std::ptrdiff_t>(index - pos));
-                pos = index;
-                found.emplace_back(key.entrant_key(std::invoke(id_proj, *cur)), cur);
-            }
-            std::sort(found.begin(), found.end(),
-                      [](const auto& a, const auto& b) { return a.first < b.first; });
-            for (std::size_t i = 0; i < found.size(); ++i) {
-                for (std::size_t j = i + 1; j < found.size() && found[j].first == found[i].first;
-                     ++j) {
-                    if (compare_ids(std::invoke(id_proj, *found[i].second),
-                                    std::invoke(id_proj, *found[j].second)) == 0) {
-                        detail::throw_duplicate(std::invoke(id_proj, *found[i].second));
+                if (n == 8) {
+                    lanes(key.k0(), key.k1(), values, tags, keys);
+                } else {
+                    for (std::size_t i = 0; i < n; ++i) {
+                        keys[i] = detail::siphash24_tagged_u64(
+                            key.k0(), key.k1(), static_cast<unsigned char>(tags[i]), values[i]);
                     }
+                }
+                before(keys, n);
+                for (std::size_t i = 0; i < n; ++i) {
+                    visit(its[i], keys[i]);
+                }
+                if (n < 8) {
+                    break;
+                }
+            }
+        } else {
+            for (; it != last; ++it) {
+                visit(it, key.entrant_key(std::invoke(id_proj, *it)));
+            }
+        }
+    };
+    for_each_key(
+        [&](It at, std::uint64_t k) {
+            place(at, k);
+            ++count;
+        },
+        [](const std::uint64_t*, std::size_t) {});
+
+    if (dups && dups->finish_adds()) {
+        dups->seal();
+        std::vector<std::pair<std::uint64_t, It>> found;
+        for_each_key(
+            [&](It at, std::uint64_t k) {
+                if (dups->flagged(k)) {
+                    found.emplace_back(k, at);
+                }
+            },
+            [](const std::uint64_t*, std::size_t) {});
+        std::sort(found.begin(), found.end(),
+                  [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (std::size_t i = 0; i < found.size(); ++i) {
+            for (std::size_t j = i + 1; j < found.size() && found[j].first == found[i].first; ++j) {
+                if (compare_ids(std::invoke(id_proj, *found[i].second),
+                                std::invoke(id_proj, *found[j].second)) == 0) {
+                    detail::throw_duplicate(std::invoke(id_proj, *found[i].second));
                 }
             }
         }

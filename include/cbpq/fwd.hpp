@@ -19,6 +19,22 @@ class commitment;
 class draw_key;
 class keyed_stream;
 
+struct slot_capacity;
+struct port_capacity;
+struct day_capacity;
+class capacity_plan;
+class capacity_ledger;
+class recurrence;
+class set_aside_policy;
+
+struct draw_options;
+template <class Id>
+class draw_result;
+template <class Id>
+struct draw_partial;
+struct receipt;
+struct verification_report;
+
 CBPQ_END_NAMESPACE
 
 #endif

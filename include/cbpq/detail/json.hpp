@@ -28,7 +28,10 @@ struct json_value {
     // The number's literal text, or the decoded string.
     std::string text;
     std::vector<json_value> items;
-    std::vector<std::pair<std::string, json_value>> members;
+    // Object members as two parallel vectors (a pair with the incomplete json_value would not
+    // compile with every standard library).
+    std::vector<std::string> names;
+    std::vector<json_value> values;
     // Where the value starts (1-based), for messages.
     std::size_t line = 0;
     std::size_t column = 0;
@@ -67,17 +70,18 @@ struct json_value {
     }
 
     json_value& add(std::string name, json_value v) {
-        members.emplace_back(std::move(name), std::move(v));
-        return members.back().second;
+        names.push_back(std::move(name));
+        values.push_back(std::move(v));
+        return values.back();
     }
     json_value& push(json_value v) {
         items.push_back(std::move(v));
         return items.back();
     }
     [[nodiscard]] const json_value* find(std::string_view name) const noexcept {
-        for (const auto& m : members) {
-            if (m.first == name) {
-                return &m.second;
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            if (names[i] == name) {
+                return &values[i];
             }
         }
         return nullptr;
@@ -232,7 +236,7 @@ private:
             ++pos_;
             skip_space();
             json_value m = value(depth + 1);
-            v.members.emplace_back(std::move(name), std::move(m));
+            v.add(std::move(name), std::move(m));
             skip_space();
             if (pos_ < text_.size() && text_[pos_] == ',') {
                 ++pos_;
@@ -532,8 +536,8 @@ inline void json_write(std::string& out, const json_value& v, std::size_t indent
             return true;
         }
         if (x.type == json_value::kind::object) {
-            for (const auto& m : x.members) {
-                if (!scalar(m.second)) {
+            for (const auto& m : x.values) {
+                if (!scalar(m)) {
                     return false;
                 }
             }
@@ -559,7 +563,7 @@ inline void json_write(std::string& out, const json_value& v, std::size_t indent
         break;
     }
     const bool is_array = v.type == json_value::kind::array;
-    const std::size_t n = is_array ? v.items.size() : v.members.size();
+    const std::size_t n = is_array ? v.items.size() : v.names.size();
     out += is_array ? '[' : '{';
     if (n == 0) {
         out += is_array ? ']' : '}';
@@ -576,9 +580,9 @@ inline void json_write(std::string& out, const json_value& v, std::size_t indent
         if (is_array) {
             json_write(out, v.items[i], indent + 2);
         } else {
-            json_write_string(out, v.members[i].first);
+            json_write_string(out, v.names[i]);
             out += ": ";
-            json_write(out, v.members[i].second, indent + 2);
+            json_write(out, v.values[i], indent + 2);
         }
     }
     if (!one_line) {
