@@ -1,0 +1,555 @@
+// SPDX-License-Identifier: BSL-1.0
+#ifndef CBPQ_REPLAY_HPP
+#define CBPQ_REPLAY_HPP
+
+/// \file
+/// The CBP One 2023 replay (docs/cbp-one-2023.md): one shared pool of accounts, day by day from
+/// 18 January 2023 to 31 January 2024, eight ports with capacity from a capacity plan, a
+/// first-come-first-served race until 10 May 2023 and the daily allocation (seniority share plus
+/// lottery) after it, connectivity, families, duplicate accounts, confirmations, no-shows and
+/// what happens after a miss. The lottery part is the production draw (draw.hpp); the
+/// seniority part is a persons-aware walk in registration order; an aging weight, when asked
+/// for, is the simulator's weight (simulate.hpp). Every random choice is keyed (random.hpp), so
+/// a run is a pure function of (plan, configuration, seed).
+
+#include "capacity.hpp"
+#include "detail/stats.hpp"
+#include "draw.hpp"
+#include "error.hpp"
+#include "fairness.hpp"
+#include "random.hpp"
+#include "simulate.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+CBPQ_BEGIN_NAMESPACE
+
+namespace sim {
+
+/// One assumption of the replay that no source gives: its name, its value as text and why it
+/// was chosen. The tool prints them and writes them with every run.
+struct replay_assumption {
+    std::string name;
+    std::string value;
+    std::string reasoning;
+};
+
+/// The replay's parameters. Defaults are the flagship's (docs/cbp-one-2023.md gives the
+/// reasoning for each); tests shorten the dates and shrink the scale. Value type.
+struct replay_config {
+    civil_date first = std::chrono::year{2023} / 1 / 18;
+    civil_date last = std::chrono::year{2024} / 1 / 31;
+    /// First day of the daily allocation; days before it are the first-come-first-served race.
+    civil_date allocation_from = std::chrono::year{2023} / 5 / 10;
+    /// The allocation rule from `allocation_from`: seniority:S (CBP One: 0.5 in May 2023),
+    /// uniform (seniority:0), fifo (seniority:1) or aging:... (a weighted lottery).
+    policy allocation = seniority_policy{0.5};
+    /// Demand per port follows the plan's port split on this date (the 1,450/day split of the
+    /// example plan equals its weights). Fixed, so that a shortened run sees the same demand.
+    civil_date demand_split_date = std::chrono::year{2023} / 6 / 30;
+    /// Registrations waiting on the first day (accounts, extra accounts included).
+    std::int64_t initial_persons = 110000;
+    /// Mean of the Poisson number of new registrants a day.
+    double arrivals_per_day = 1600.0;
+    /// Chance a day that an account stops requesting for good (gives up, goes elsewhere).
+    double abandon_per_day = 0.01;
+    /// Share of registrants with poor connectivity, and each class's chance to request a day.
+    double poor_share = 0.3;
+    double request_good = 0.9;
+    double request_poor = 0.5;
+    /// Weights of parties of 1, 2, ... persons.
+    std::vector<std::uint32_t> party_weights{40, 25, 20, 10, 5};
+    /// Share of registrants who open one extra account, and the share of those extra accounts
+    /// the duplicate rules find when the account is created.
+    double duplicate_rate = 0.05;
+    double duplicate_recall = 0.9;
+    /// From `allocation_from`: chance a selected account confirms within the deadline, and
+    /// chance a confirmed appointment is not kept.
+    double confirm_rate = 0.93;
+    double no_show_rate = 0.05;
+
+    /// Throws invalid_input naming the field when a value is out of range. O(1).
+    void validate() const {
+        auto unit = [](double v, const char* field) {
+            if (!(v >= 0.0 && v <= 1.0)) {
+                detail::throw_invalid_input("replay", field, "must be within 0..1");
+            }
+        };
+        unit(abandon_per_day, "abandon_per_day");
+        unit(poor_share, "poor_share");
+        unit(request_good, "request_good");
+        unit(request_poor, "request_poor");
+        unit(duplicate_rate, "duplicate_rate");
+        unit(duplicate_recall, "duplicate_recall");
+        unit(confirm_rate, "confirm_rate");
+        unit(no_show_rate, "no_show_rate");
+        if (!(first.ok() && last.ok() && allocation_from.ok() && demand_split_date.ok()) ||
+            last < first) {
+            detail::throw_invalid_input("replay", "dates", "need valid dates, first <= last");
+        }
+        if (initial_persons < 0 || initial_persons > 50000000) {
+            detail::throw_invalid_input("replay", "initial_persons", "must be 0..50,000,000");
+        }
+        if (!(arrivals_per_day >= 0.0 && arrivals_per_day <= 1e7)) {
+            detail::throw_invalid_input("replay", "arrivals_per_day", "must be 0..1e7");
+        }
+        if (party_weights.empty() || party_weights.size() > 20) {
+            detail::throw_invalid_input("replay", "party_weights", "need 1..20 weights");
+        }
+    }
+};
+
+/// What happened at one port on one day.
+struct replay_port_day {
+    civil_date date;
+    std::uint32_t port = 0;
+    /// True from allocation_from (daily allocation), false in the race before it.
+    bool allocation = false;
+    /// Persons the plan offered, and its split into the seniority and lottery parts (the
+    /// lottery part includes seniority capacity left unused).
+    std::int64_t capacity = 0;
+    std::int64_t seniority_capacity = 0;
+    std::int64_t lottery_capacity = 0;
+    /// Accounts that requested that day.
+    std::int64_t requests = 0;
+    /// Persons selected by seniority and by the draw (or the race).
+    std::int64_t seniority_persons = 0;
+    std::int64_t lottery_persons = 0;
+    /// Persons whose selection was confirmed (appointments), of those no-shows, persons whose
+    /// selection lapsed unconfirmed, and accounts cancelled as duplicates at confirmation.
+    std::int64_t confirmed_persons = 0;
+    std::int64_t no_show_persons = 0;
+    std::int64_t missed_persons = 0;
+    std::int64_t duplicates_cancelled = 0;
+};
+
+/// One appointment (a confirmed selection).
+struct replay_appointment {
+    std::uint64_t account = 0;
+    std::uint32_t person = 0;
+    std::int32_t day = 0;
+    std::int32_t wait = 0;
+    std::uint8_t port = 0;
+    std::uint8_t party = 0; ///< persons - 1
+    bool poor = false;
+    bool seniority = false;
+    bool no_show = false;
+    /// Selections of this account that lapsed unconfirmed before this one.
+    std::uint16_t misses = 0;
+};
+
+/// The outcome of a replay.
+struct replay_outcome {
+    std::vector<std::string> ports;
+    std::vector<replay_port_day> days;
+    std::vector<replay_appointment> appointments;
+    std::int64_t persons_registered = 0;
+    std::int64_t extra_accounts = 0;
+    std::int64_t duplicates_cancelled_at_registration = 0;
+    std::int64_t duplicates_cancelled_at_confirmation = 0;
+    /// Extra accounts withdrawn when their person got an appointment on another account.
+    std::int64_t extra_accounts_withdrawn = 0;
+    std::int64_t abandoned = 0;
+    std::int64_t pool_at_end = 0;
+
+    /// Persons with appointments on days up to and including `through`. O(days).
+    [[nodiscard]] std::int64_t cumulative_persons(civil_date through) const noexcept {
+        std::int64_t n = 0;
+        for (const auto& d : days) {
+            if (d.date <= through) {
+                n += d.confirmed_persons;
+            }
+        }
+        return n;
+    }
+};
+
+namespace detail_replay {
+
+struct account {
+    std::uint64_t id;
+    std::uint32_t person;
+    std::int32_t entry_day;
+    std::uint8_t port;
+    std::uint8_t party;
+    std::uint8_t poor;
+    std::uint8_t cancelled;
+    std::uint16_t misses;
+};
+
+struct draw_entrant {
+    std::uint64_t id;
+    std::size_t port;
+    std::int64_t party;
+};
+
+inline double unit32(std::uint64_t w) noexcept {
+    return static_cast<double>(w & 0xffffffffU) * (1.0 / 4294967296.0);
+}
+
+} // namespace detail_replay
+
+/// The plan the replay uses: `plan_text` (examples/plans/cbp-one-2023.plan) with one national
+/// rule added for the days before it starts: `pre_plan_persons` a day from `first` to
+/// `until` (an assumption; see docs/cbp-one-2023.md). Throws parse_error like
+/// capacity_plan::parse.
+[[nodiscard]] inline capacity_plan replay_plan(std::string_view plan_text, civil_date first,
+                                               civil_date until, std::int64_t pre_plan_persons,
+                                               std::string source = "plan") {
+    std::string text(plan_text);
+    if (!text.empty() && text.back() != '\n') {
+        text += '\n';
+    }
+    text += "# ASSUMPTION added by the replay: capacity before the plan's first national rule\n";
+    text += "national persons=" + std::to_string(pre_plan_persons) + " from=" + format_date(first) +
+            " until=" + format_date(until) + "\n";
+    return capacity_plan::parse(text, std::move(source));
+}
+
+/// Runs the replay. `on_day(date, outcome)` is called after every day (progress). Per day d
+/// (1 = config.first), in this order, each step from its own keyed stream:
+/// 1. behaviour, key "cbp-one-2023/behaviour/DATE": one keyed word per account; its high half
+///    decides abandonment, its low half whether the account requests today;
+/// 2. capacity: plan.for_date(DATE) per port; from allocation_from, split by a seniority share;
+/// 3. selection: seniority walk (registration order, parties that do not fit are skipped),
+///    then the production draw (cbpq::draw, key "cbp-one-2023/draw/DATE", one call for all
+///    ports) over the other requesters with the lottery part; an aging policy replaces the draw
+///    by a weighted lottery (key "cbp-one-2023/aging/DATE");
+/// 4. confirmation (from allocation_from; key "cbp-one-2023/confirm/DATE"): confirmed
+///    selections become appointments and their person leaves with every account; a second
+///    account of a person confirmed the same day is cancelled as a duplicate; unconfirmed
+///    selections lapse and the account stays in the pool with its registration date;
+/// 5. arrivals (key "cbp-one-2023/arrivals", stream d): Poisson registrants, their ports
+///    (plan weights), parties, connectivity and extra accounts (found at registration with the
+///    configured recall, cancelled).
+/// O(days x pool) keyed words plus the draw's O(requests) a day. Throws invalid_input on a bad
+/// configuration and cbpq::error if an invariant breaks (capacity exceeded, a person served
+/// twice).
+template <class OnDay>
+[[nodiscard]] replay_outcome run_replay(const capacity_plan& plan, const replay_config& cfg,
+                                        const seed& run_seed, OnDay&& on_day) {
+    using detail_replay::account;
+    cfg.validate();
+    replay_outcome out;
+    out.ports = plan.port_names();
+    const std::size_t np = out.ports.size();
+    if (np == 0 || np > 255) {
+        detail::throw_invalid_input("replay", "plan", "needs 1..255 ports");
+    }
+    // Demand per port follows the plan's port split on demand_split_date (an assumption).
+    std::vector<std::uint32_t> port_weights(np, 0);
+    {
+        const auto dc = plan.for_date(cfg.demand_split_date);
+        std::uint64_t total = 0;
+        for (std::size_t p = 0; p < np; ++p) {
+            port_weights[p] = static_cast<std::uint32_t>(
+                std::clamp<std::int64_t>(dc.ports[p].persons, 0, 1000000000));
+            total += port_weights[p];
+        }
+        if (total == 0) {
+            std::fill(port_weights.begin(), port_weights.end(), 1);
+        }
+    }
+    double share = 0.0;
+    const aging_policy* aging = nullptr;
+    if (const auto* s = std::get_if<seniority_policy>(&cfg.allocation.get())) {
+        share = s->share;
+    } else if (std::holds_alternative<fifo_policy>(cfg.allocation.get())) {
+        share = 1.0;
+    } else if (const auto* a = std::get_if<aging_policy>(&cfg.allocation.get())) {
+        aging = a;
+    }
+    const set_aside_policy split_policy(
+        {set_aside{"seniority", std::nullopt,
+                   static_cast<std::int64_t>(std::floor(share * 1e6 + 0.5)), "", false}});
+
+    std::vector<account> pool;
+    std::vector<std::uint8_t> person_done;
+    std::uint64_t next_account = 0;
+    const draw_key arrival_key(run_seed, "cbp-one-2023/arrivals");
+    auto register_persons = [&](std::int64_t count, std::int32_t day, bool spread,
+                                keyed_stream& st) {
+        for (std::int64_t i = 0; i < count; ++i) {
+            const auto person = static_cast<std::uint32_t>(person_done.size());
+            person_done.push_back(0);
+            ++out.persons_registered;
+            account a{};
+            a.id = next_account++;
+            a.person = person;
+            // The initial pool registered over the week before the first day.
+            a.entry_day =
+                spread ? day - 6 +
+                             static_cast<std::int32_t>((7 * i) / std::max<std::int64_t>(count, 1))
+                       : day;
+            a.port = static_cast<std::uint8_t>(categorical_variate(port_weights, st));
+            a.party = static_cast<std::uint8_t>(categorical_variate(cfg.party_weights, st));
+            a.poor = st.uniform() < cfg.poor_share ? 1 : 0;
+            pool.push_back(a);
+            if (st.uniform() < cfg.duplicate_rate) {
+                ++out.extra_accounts;
+                account b = a;
+                b.id = next_account++;
+                b.port = static_cast<std::uint8_t>(categorical_variate(port_weights, st));
+                if (st.uniform() < cfg.duplicate_recall) {
+                    ++out.duplicates_cancelled_at_registration;
+                } else {
+                    pool.push_back(b);
+                }
+            }
+        }
+    };
+    {
+        keyed_stream st = arrival_key.stream(0);
+        register_persons(cfg.initial_persons, 0, true, st);
+    }
+
+    const std::int64_t first_day = detail::day_number(cfg.first);
+    const std::int64_t last_day = detail::day_number(cfg.last);
+    std::vector<std::vector<std::uint32_t>> requesters(np);
+    std::vector<std::uint8_t> taken;
+    std::vector<detail_replay::draw_entrant> entrants;
+    std::vector<std::pair<double, std::uint32_t>> aged;
+    struct pick {
+        std::uint32_t index;
+        bool seniority;
+    };
+    std::vector<std::vector<pick>> picks(np);
+    std::vector<std::uint32_t> confirmed_today;
+    draw_options dopt;
+    dopt.check_duplicate_ids = false; // account ids are unique by construction
+    dopt.max_party = static_cast<std::int64_t>(cfg.party_weights.size());
+
+    for (std::int64_t dn = first_day; dn <= last_day; ++dn) {
+        const civil_date date = detail::from_day_number(dn);
+        const auto day = static_cast<std::int32_t>(dn - first_day + 1);
+        const std::string date_text = format_date(date);
+        const bool allocation = date >= cfg.allocation_from;
+
+        // 1. Behaviour: drop withdrawn, cancelled and abandoning accounts; collect requesters.
+        const draw_key behaviour(run_seed, "cbp-one-2023/behaviour/" + date_text);
+        for (auto& r : requesters) {
+            r.clear();
+        }
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < pool.size(); ++i) {
+            const account a = pool[i];
+            if (a.cancelled != 0) {
+                continue;
+            }
+            if (person_done[a.person] != 0) {
+                ++out.extra_accounts_withdrawn;
+                continue;
+            }
+            const std::uint64_t w = behaviour.entrant_key(a.id);
+            if (detail_replay::unit32(w >> 32) < cfg.abandon_per_day) {
+                ++out.abandoned;
+                continue;
+            }
+            pool[kept] = a;
+            const double c = a.poor != 0 ? cfg.request_poor : cfg.request_good;
+            if (detail_replay::unit32(w) < c) {
+                requesters[a.port].push_back(static_cast<std::uint32_t>(kept));
+            }
+            ++kept;
+        }
+        pool.resize(kept);
+        taken.assign(pool.size(), 0);
+
+        // 2. Capacity.
+        const day_capacity dc = plan.for_date(date);
+        std::vector<replay_port_day> rows(np);
+        day_capacity lottery;
+        for (std::size_t p = 0; p < np; ++p) {
+            auto& row = rows[p];
+            row.date = date;
+            row.port = static_cast<std::uint32_t>(p);
+            row.allocation = allocation;
+            row.capacity = dc.ports[p].persons;
+            row.requests = static_cast<std::int64_t>(requesters[p].size());
+            row.seniority_capacity =
+                allocation && aging == nullptr ? split_policy.split(row.capacity)[0].persons : 0;
+            picks[p].clear();
+        }
+
+        // 3a. Seniority: registration order (pool order), skipping parties that do not fit.
+        for (std::size_t p = 0; p < np; ++p) {
+            auto& row = rows[p];
+            std::int64_t left = row.seniority_capacity;
+            for (const std::uint32_t i : requesters[p]) {
+                if (left == 0) {
+                    break;
+                }
+                const std::int64_t persons = pool[i].party + 1;
+                if (persons <= left) {
+                    left -= persons;
+                    taken[i] = 1;
+                    picks[p].push_back({i, true});
+                    row.seniority_persons += persons;
+                }
+            }
+            // Unused seniority capacity goes to the lottery (the plan's unused=lottery).
+            row.lottery_capacity = row.capacity - row.seniority_persons;
+            lottery.ports.push_back({out.ports[p], row.lottery_capacity, std::nullopt, {}});
+        }
+
+        // 3b. The lottery part.
+        if (aging == nullptr) {
+            entrants.clear();
+            for (std::size_t p = 0; p < np; ++p) {
+                for (const std::uint32_t i : requesters[p]) {
+                    if (taken[i] == 0) {
+                        entrants.push_back({pool[i].id, p, pool[i].party + 1});
+                    }
+                }
+            }
+            const draw_key dk(run_seed, "cbp-one-2023/draw/" + date_text);
+            const auto result = draw(
+                entrants, lottery, dk, dopt,
+                [](const detail_replay::draw_entrant& e) { return e.id; },
+                [](const detail_replay::draw_entrant& e) { return e.port; },
+                [](const detail_replay::draw_entrant& e) { return e.party; });
+            for (std::size_t p = 0; p < np; ++p) {
+                for (const auto& s : result.ports[p].selected) {
+                    const auto it = std::lower_bound(
+                        pool.begin(), pool.end(), s.id,
+                        [](const account& a, std::uint64_t id) { return a.id < id; });
+                    const auto i = static_cast<std::uint32_t>(it - pool.begin());
+                    taken[i] = 1;
+                    picks[p].push_back({i, false});
+                    rows[p].lottery_persons += pool[i].party + 1;
+                }
+            }
+        } else {
+            // Weighted lottery without replacement: smallest E / w, E = -ln(u) (Efraimidis and
+            // Spirakis), u from the day's keyed place; weight from the simulator's aging rule.
+            const draw_key ak(run_seed, "cbp-one-2023/aging/" + date_text);
+            for (std::size_t p = 0; p < np; ++p) {
+                aged.clear();
+                for (const std::uint32_t i : requesters[p]) {
+                    const double u = unit_interval(ak.entrant_key(pool[i].id));
+                    const double wgt = aging->weight(day - pool[i].entry_day - 1);
+                    aged.emplace_back(-detail::det_log(u) / wgt, i);
+                }
+                // Only the smallest keys can be reached before the port is full (every party
+                // has at least one person): sort those, and everything only if the walk runs
+                // past them with room left. Same winners either way.
+                const std::int64_t capacity = rows[p].lottery_capacity;
+                std::size_t sorted =
+                    std::min(aged.size(),
+                             static_cast<std::size_t>(std::max<std::int64_t>(capacity, 0)) + 64);
+                std::partial_sort(aged.begin(), aged.begin() + static_cast<std::ptrdiff_t>(sorted),
+                                  aged.end());
+                const std::size_t before = picks[p].size();
+                for (int pass = 0; pass < 2; ++pass) {
+                    std::int64_t left = capacity;
+                    std::size_t k = 0;
+                    for (; k < sorted && left > 0; ++k) {
+                        const std::uint32_t i = aged[k].second;
+                        const std::int64_t persons = pool[i].party + 1;
+                        if (persons <= left) {
+                            left -= persons;
+                            taken[i] = 1;
+                            picks[p].push_back({i, false});
+                            rows[p].lottery_persons += persons;
+                        }
+                    }
+                    if (left == 0 || sorted == aged.size()) {
+                        break;
+                    }
+                    // Undo and walk the whole order.
+                    for (std::size_t j = before; j < picks[p].size(); ++j) {
+                        taken[picks[p][j].index] = 0;
+                    }
+                    picks[p].resize(before);
+                    rows[p].lottery_persons = 0;
+                    std::sort(aged.begin(), aged.end());
+                    sorted = aged.size();
+                }
+            }
+        }
+
+        // 4. Confirmation, duplicates at confirmation, no-shows.
+        const draw_key confirm(run_seed, "cbp-one-2023/confirm/" + date_text);
+        for (std::size_t p = 0; p < np; ++p) {
+            auto& row = rows[p];
+            if (row.seniority_persons + row.lottery_persons > row.capacity) {
+                throw error("replay: port " + out.ports[p] + " on " + date_text +
+                            " selected more persons than its capacity");
+            }
+            for (const auto& pk : picks[p]) {
+                account& a = pool[pk.index];
+                const std::int64_t persons = a.party + 1;
+                const std::uint64_t w = confirm.entrant_key(a.id);
+                const bool confirmed = !allocation || detail_replay::unit32(w) < cfg.confirm_rate;
+                if (!confirmed) {
+                    row.missed_persons += persons;
+                    ++a.misses;
+                    continue;
+                }
+                if (person_done[a.person] != 0) {
+                    // The person confirmed on another account today: the live photo matches.
+                    a.cancelled = 1;
+                    ++row.duplicates_cancelled;
+                    ++out.duplicates_cancelled_at_confirmation;
+                    continue;
+                }
+                person_done[a.person] = 1;
+                a.cancelled = 1; // leaves the pool
+                replay_appointment ap;
+                ap.account = a.id;
+                ap.person = a.person;
+                ap.day = day;
+                ap.wait = day - a.entry_day;
+                ap.port = static_cast<std::uint8_t>(p);
+                ap.party = a.party;
+                ap.poor = a.poor != 0;
+                ap.seniority = pk.seniority;
+                ap.no_show = allocation && detail_replay::unit32(w >> 32) < cfg.no_show_rate;
+                ap.misses = a.misses;
+                out.appointments.push_back(ap);
+                row.confirmed_persons += persons;
+                row.no_show_persons += ap.no_show ? persons : 0;
+            }
+        }
+        // The departed person's other accounts are withdrawn at the next day's pass (step 1).
+        for (auto& row : rows) {
+            out.days.push_back(row);
+        }
+
+        // 5. Arrivals, after the day's allocation: their first request is the next day.
+        {
+            keyed_stream st = arrival_key.stream(static_cast<std::uint64_t>(day));
+            const std::uint64_t n = poisson_variate(cfg.arrivals_per_day, st);
+            register_persons(static_cast<std::int64_t>(n), day, false, st);
+        }
+        std::int64_t live = 0;
+        for (const auto& a : pool) {
+            live += a.cancelled == 0 ? 1 : 0;
+        }
+        out.pool_at_end = live;
+        on_day(date, std::as_const(out));
+    }
+    return out;
+}
+
+/// run_replay without a progress callback.
+[[nodiscard]] inline replay_outcome run_replay(const capacity_plan& plan, const replay_config& cfg,
+                                               const seed& run_seed) {
+    return run_replay(plan, cfg, run_seed, [](civil_date, const replay_outcome&) {});
+}
+
+} // namespace sim
+
+CBPQ_END_NAMESPACE
+
+#endif

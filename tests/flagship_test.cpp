@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: BSL-1.0
+// Invariants of the CBP One 2023 replay (replay.hpp) on a shortened, smaller run that crosses
+// the switch from the race to the daily allocation (10 May 2023) and the plan's first dates.
+
+#include <cbpq/replay.hpp>
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+
+namespace {
+
+std::string plan_text() {
+    std::ifstream in(std::string(CBPQ_TEST_SOURCE_DIR) + "/../examples/plans/cbp-one-2023.plan",
+                     std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+cbpq::capacity_plan test_plan() {
+    using namespace std::chrono;
+    return cbpq::sim::replay_plan(plan_text(), year{2023} / 5 / 1, year{2023} / 5 / 11, 1000);
+}
+
+cbpq::sim::replay_config small_config() {
+    using namespace std::chrono;
+    cbpq::sim::replay_config c;
+    c.first = year{2023} / 5 / 1;
+    c.last = year{2023} / 6 / 3;
+    c.initial_persons = 12000;
+    c.arrivals_per_day = 300.0;
+    // Many undetected extra accounts, so that a person's two accounts meet in one day.
+    c.duplicate_rate = 0.3;
+    c.duplicate_recall = 0.5;
+    return c;
+}
+
+cbpq::seed test_seed(const char* text) { return cbpq::seed(cbpq::sha256(text)); }
+
+void check_invariants(const cbpq::sim::replay_outcome& o, const cbpq::sim::replay_config& c) {
+    const cbpq::capacity_plan plan = test_plan();
+    std::map<cbpq::civil_date, std::int64_t> confirmed_by_day;
+    for (const auto& d : o.days) {
+        // Selections never exceed the day's capacity at the port; the capacity is the plan's.
+        CHECK(d.seniority_persons + d.lottery_persons <= d.capacity);
+        CHECK(d.seniority_persons <= d.seniority_capacity);
+        CHECK(d.capacity == plan.for_date(d.date).ports[d.port].persons);
+        CHECK(d.confirmed_persons + d.missed_persons <= d.seniority_persons + d.lottery_persons);
+        CHECK(d.no_show_persons <= d.confirmed_persons);
+        if (!d.allocation) {
+            CHECK(d.seniority_capacity == 0);
+            CHECK(d.missed_persons == 0);
+        }
+        confirmed_by_day[d.date] += d.confirmed_persons;
+    }
+    // Cumulative totals are monotone and end at the appointments' persons.
+    std::int64_t previous = -1;
+    for (const auto& [date, n] : confirmed_by_day) {
+        const std::int64_t cum = o.cumulative_persons(date);
+        CHECK(cum >= previous);
+        previous = cum;
+    }
+    std::int64_t persons = 0;
+    std::set<std::uint32_t> people;
+    std::set<std::uint64_t> accounts;
+    for (const auto& a : o.appointments) {
+        persons += a.party + 1;
+        // No person (so no pair of duplicate accounts) and no account is served twice.
+        CHECK(people.insert(a.person).second);
+        CHECK(accounts.insert(a.account).second);
+        CHECK(a.wait >= 1);
+    }
+    CHECK(persons == o.cumulative_persons(c.last));
+}
+
+} // namespace
+
+TEST_CASE("replay: capacity, monotone totals, nobody served twice, duplicates never both") {
+    const auto c = small_config();
+    const auto o = cbpq::sim::run_replay(test_plan(), c, test_seed("flagship test 1"));
+    REQUIRE(o.ports.size() == 8);
+    REQUIRE(o.days.size() == 8 * 34);
+    check_invariants(o, c);
+    // The run is meaningful: the ports were full, extra accounts got into the pool, and a
+    // person's two accounts were selected on one day (the second was cancelled).
+    std::int64_t capacity = 0;
+    std::int64_t selected = 0;
+    for (const auto& d : o.days) {
+        capacity += d.capacity;
+        selected += d.seniority_persons + d.lottery_persons;
+    }
+    CHECK(selected >= capacity * 99 / 100);
+    CHECK(o.extra_accounts > o.duplicates_cancelled_at_registration);
+    CHECK(o.duplicates_cancelled_at_registration > 0);
+    CHECK(o.duplicates_cancelled_at_confirmation > 0);
+    CHECK(o.extra_accounts_withdrawn > 0);
+}
+
+TEST_CASE("replay: invariants under every allocation rule") {
+    for (const char* p :
+         {"uniform", "fifo", "seniority:0.3", "aging:linear/20", "aging:double/20"}) {
+        CAPTURE(p);
+        auto c = small_config();
+        c.allocation = cbpq::sim::policy::parse(p);
+        const auto o = cbpq::sim::run_replay(test_plan(), c, test_seed("flagship test 2"));
+        check_invariants(o, c);
+        for (const auto& d : o.days) {
+            if (d.allocation && (std::string(p) == "uniform" || p[0] == 'a')) {
+                CHECK(d.seniority_capacity == 0);
+            }
+        }
+    }
+}
+
+TEST_CASE("replay: the seniority share splits each port-day as the plan's set-aside does") {
+    const auto c = small_config(); // seniority:0.5, as examples/plans/cbp-one-2023.plan
+    const auto plan = test_plan();
+    const auto o = cbpq::sim::run_replay(plan, c, test_seed("flagship test 3"));
+    for (const auto& d : o.days) {
+        if (d.allocation) {
+            CHECK(d.seniority_capacity == plan.pools(d.capacity)[0].persons);
+            // Unused seniority capacity moves to the lottery part.
+            CHECK(d.lottery_capacity == d.capacity - d.seniority_persons);
+        }
+    }
+}
+
+TEST_CASE("replay: a miss returns the account with its registration date; the race has none") {
+    const auto c = small_config();
+    const auto o = cbpq::sim::run_replay(test_plan(), c, test_seed("flagship test 4"));
+    std::size_t after_miss = 0;
+    const auto switch_day = static_cast<std::int32_t>(cbpq::detail::day_number(c.allocation_from) -
+                                                      cbpq::detail::day_number(c.first) + 1);
+    for (const auto& a : o.appointments) {
+        if (a.misses > 0) {
+            ++after_miss;
+            CHECK(a.day > switch_day); // misses happen only from the allocation
+        }
+        if (a.day < switch_day) {
+            CHECK_FALSE(a.no_show);
+            CHECK_FALSE(a.seniority);
+        }
+    }
+    CHECK(after_miss > 0);
+}
+
+TEST_CASE("replay: the same seed gives the same run, another seed another") {
+    const auto c = small_config();
+    const auto plan = test_plan();
+    const auto a = cbpq::sim::run_replay(plan, c, test_seed("same"));
+    const auto b = cbpq::sim::run_replay(plan, c, test_seed("same"));
+    const auto d = cbpq::sim::run_replay(plan, c, test_seed("other"));
+    REQUIRE(a.appointments.size() == b.appointments.size());
+    bool same = true;
+    for (std::size_t i = 0; i < a.appointments.size(); ++i) {
+        same = same && a.appointments[i].account == b.appointments[i].account &&
+               a.appointments[i].day == b.appointments[i].day;
+    }
+    CHECK(same);
+    bool differs = a.appointments.size() != d.appointments.size();
+    for (std::size_t i = 0; !differs && i < a.appointments.size(); ++i) {
+        differs = a.appointments[i].account != d.appointments[i].account;
+    }
+    CHECK(differs);
+}
+
+TEST_CASE("replay: bad configuration is invalid input") {
+    auto c = small_config();
+    c.confirm_rate = 1.5;
+    CHECK_THROWS_AS((void)cbpq::sim::run_replay(test_plan(), c, test_seed("x")),
+                    cbpq::invalid_input);
+    c = small_config();
+    c.last = std::chrono::year{2023} / 4 / 1;
+    CHECK_THROWS_AS((void)cbpq::sim::run_replay(test_plan(), c, test_seed("x")),
+                    cbpq::invalid_input);
+}
