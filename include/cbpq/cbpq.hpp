@@ -25,5 +25,6 @@
 #include "daily.hpp"
 #include "fairness.hpp"
 #include "simulate.hpp"
+#include "replay.hpp"
 
 #endif
