@@ -12,19 +12,19 @@
 #include "csv.hpp"
 #include "random.hpp"
 
+#include "duplicates.hpp"
 #include "identity.hpp"
 #include "similarity.hpp"
-#include "duplicates.hpp"
 
 #include "capacity.hpp"
 #include "draw.hpp"
 #include "rfc3797.hpp"
 
 #include "audit.hpp"
-#include "store.hpp"
 #include "daily.hpp"
 #include "fairness.hpp"
-#include "simulate.hpp"
 #include "replay.hpp"
+#include "simulate.hpp"
+#include "store.hpp"
 
 #endif

@@ -232,7 +232,7 @@ constexpr bool valid_civil(int y, int m, int d) noexcept {
 
 // Parses `text` against `format` made of YYYY, MM, DD and literal characters.
 constexpr std::optional<yyyymmdd_date> parse_date_with(std::string_view text,
-                                                    std::string_view format) noexcept {
+                                                       std::string_view format) noexcept {
     int y = -1, m = -1, d = -1;
     std::size_t i = 0;
     std::size_t f = 0;

@@ -38,7 +38,6 @@ struct verification_report;
 class rule_set;
 class memory_identity_index;
 
-
 CBPQ_END_NAMESPACE
 
 #endif
