@@ -7,6 +7,8 @@
 // 5, 3% 6), 1,450 persons of capacity (San Ysidro 390, Brownsville 380, Nogales 100, the five
 // others 116 each), and 182 alternates per port (1,456 in all). Entrant data is generated
 // once per N, outside the timed loop.
+#include "bench_data.hpp"
+
 #include <cbpq/draw.hpp>
 
 #include <benchmark/benchmark.h>
@@ -27,9 +29,6 @@ struct bench_entrant {
     int party;
 };
 
-const char* const port_names[8] = {"nogales", "brownsville", "eagle-pass", "hidalgo",
-                                   "laredo",  "el-paso",     "calexico",   "san-ysidro"};
-
 const std::vector<bench_entrant>& entrants(std::size_t n) {
     static std::map<std::size_t, std::unique_ptr<std::vector<bench_entrant>>> cache;
     auto& slot = cache[n];
@@ -39,50 +38,22 @@ const std::vector<bench_entrant>& entrants(std::size_t n) {
         std::mt19937_64 g(12345); // test data only
         for (std::size_t i = 0; i < n; ++i) {
             const std::uint64_t r = g();
-            const std::uint64_t pct = r % 100;
-            const int party = pct < 40   ? 1
-                              : pct < 65 ? 2
-                              : pct < 85 ? 3
-                              : pct < 93 ? 4
-                              : pct < 97 ? 5
-                                         : 6;
+            const int party = bench_data::party(r);
             // An odd multiplier is a bijection on 64 bits: unique, scattered ids.
-            slot->push_back({(i + 1) * 0x9e3779b97f4a7c15ULL, port_names[(r >> 32) % 8], party});
+            slot->push_back(
+                {(i + 1) * 0x9e3779b97f4a7c15ULL, bench_data::ports[(r >> 32) % 8], party});
         }
     }
     return *slot;
 }
 
-cbpq::day_capacity capacity() {
-    cbpq::day_capacity cap;
-    for (const char* name : port_names) {
-        std::int64_t persons = 116;
-        if (std::string(name) == "san-ysidro") {
-            persons = 390;
-        } else if (std::string(name) == "brownsville") {
-            persons = 380;
-        } else if (std::string(name) == "nogales") {
-            persons = 100;
-        }
-        cap.ports.push_back({name, persons, std::nullopt, {}});
-    }
-    return cap;
-}
-
-const cbpq::draw_key& key() {
-    static const cbpq::draw_key k(
-        cbpq::seed::from_hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"),
-        "2023-06-30");
-    return k;
-}
-
 void BM_draw(benchmark::State& state) {
     const auto& es = entrants(static_cast<std::size_t>(state.range(0)));
-    const auto cap = capacity();
+    const auto cap = bench_data::capacity();
     cbpq::draw_options opt;
     opt.alternates = 182;
     for (auto _ : state) {
-        auto res = cbpq::draw(es, cap, key(), opt);
+        auto res = cbpq::draw(es, cap, bench_data::key(), opt);
         benchmark::DoNotOptimize(res.ports.data());
     }
     state.SetItemsProcessed(state.iterations() * state.range(0));
@@ -91,12 +62,12 @@ void BM_draw(benchmark::State& state) {
 // The same draw when the host vouches for unique ids (check_duplicate_ids = false).
 void BM_draw_unique_ids(benchmark::State& state) {
     const auto& es = entrants(static_cast<std::size_t>(state.range(0)));
-    const auto cap = capacity();
+    const auto cap = bench_data::capacity();
     cbpq::draw_options opt;
     opt.alternates = 182;
     opt.check_duplicate_ids = false;
     for (auto _ : state) {
-        auto res = cbpq::draw(es, cap, key(), opt);
+        auto res = cbpq::draw(es, cap, bench_data::key(), opt);
         benchmark::DoNotOptimize(res.ports.data());
     }
     state.SetItemsProcessed(state.iterations() * state.range(0));
