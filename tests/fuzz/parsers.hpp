@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: BSL-1.0
+// One fuzz target over every parser of untrusted text in cbpq. The first byte chooses the
+// parser; the rest is its input. A parser may refuse input only with a cbpq::error (which
+// names the record and field); any other exception, a crash or a sanitizer report is a bug.
+// Where a parser has a writer, what it accepts must survive a write and a re-read unchanged.
+// Used by tests/fuzz_test.cpp (the seeds and deterministic mutants of them, in every CI lane)
+// and by tests/fuzz/libfuzzer.cpp (coverage-guided, Clang, CBPQ_BUILD_FUZZERS=ON).
+#ifndef CBPQ_TESTS_FUZZ_PARSERS_HPP
+#define CBPQ_TESTS_FUZZ_PARSERS_HPP
+#include <cbpq/audit.hpp>
+#include <cbpq/capacity.hpp>
+#include <cbpq/csv.hpp>
+#include <cbpq/duplicates.hpp>
+#include <cbpq/identity.hpp>
+#include <cbpq/random.hpp>
+#include <cbpq/rfc3797.hpp>
+#include <cbpq/simulate.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace cbpq_fuzz {
+
+// A broken property: not a cbpq::error, so it escapes run_one.
+struct property_failure : std::logic_error {
+    using std::logic_error::logic_error;
+};
+
+inline void require(bool ok, const char* what) {
+    if (!ok) {
+        throw property_failure(what);
+    }
+}
+
+inline void csv_round_trip(std::string_view text) {
+    const cbpq::csv_table t = cbpq::parse_csv(text, "fuzz");
+    std::string out;
+    cbpq::csv_append_row(out, t.header);
+    for (const auto& r : t.rows) {
+        cbpq::csv_append_row(out, r.fields);
+    }
+    const cbpq::csv_table u = cbpq::parse_csv(out, "fuzz-rewritten");
+    require(u.header == t.header, "csv header survives a rewrite");
+    require(u.rows.size() == t.rows.size(), "csv row count survives a rewrite");
+    for (std::size_t i = 0; i < t.rows.size(); ++i) {
+        require(u.rows[i].fields == t.rows[i].fields, "csv fields survive a rewrite");
+    }
+}
+
+inline void receipt_round_trip(std::string_view text) {
+    const cbpq::receipt r = cbpq::receipt_from_json(text, "fuzz");
+    const cbpq::receipt s = cbpq::receipt_from_json(cbpq::receipt_to_json(r), "fuzz-rewritten");
+    require(r == s, "a receipt survives a rewrite");
+}
+
+inline void identity_fields(std::string_view text) {
+    const bool valid = cbpq::is_valid_utf8(text);
+    try {
+        const std::u32string cps = cbpq::decode_utf8(text);
+        require(valid, "decode_utf8 accepts only what is_valid_utf8 accepts");
+        require(cbpq::encode_utf8(cps) == text, "valid UTF-8 survives decode and encode");
+    } catch (const cbpq::error&) {
+        require(!valid, "decode_utf8 refuses only what is_valid_utf8 refuses");
+    }
+    const std::string folded = cbpq::fold(text, cbpq::utf8_errors::replace);
+    require(cbpq::is_valid_utf8(folded), "fold gives valid UTF-8");
+    require(cbpq::fold(folded) == folded, "fold is idempotent");
+    (void)cbpq::phonetic_key(folded);
+    (void)cbpq::name_key(cbpq::parse_full_name(folded));
+    (void)cbpq::surname_variants(cbpq::parse_full_name(folded));
+    (void)cbpq::normalize_phone(text, "MX");
+    (void)cbpq::normalize_phone(text, "");
+    (void)cbpq::normalize_email(text);
+    (void)cbpq::normalize_document("passport", "MEX", text);
+    (void)cbpq::normalize_device(text);
+    (void)cbpq::parse_yyyymmdd(text);
+    (void)cbpq::parse_yyyymmdd(text, "DD/MM/YYYY");
+}
+
+// Runs one input: true when the parser accepted it (and its properties hold), false when it
+// refused it with a cbpq::error; anything else escapes.
+inline bool run_one(const std::uint8_t* data, std::size_t size) {
+    if (size == 0) {
+        return false;
+    }
+    const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
+    try {
+        switch (data[0] % 8) {
+        case 0:
+            csv_round_trip(text);
+            break;
+        case 1:
+            receipt_round_trip(text);
+            break;
+        case 2:
+            (void)cbpq::capacity_plan::parse(text, "fuzz");
+            break;
+        case 3:
+            identity_fields(text);
+            break;
+        case 4:
+            (void)cbpq::seed::from_public_values(text);
+            break;
+        case 5:
+            (void)cbpq::sim::parse_scenario(text, "fuzz");
+            break;
+        case 6:
+            (void)cbpq::rfc3797_select_from_sources(25, text, 3);
+            break;
+        default:
+            (void)cbpq::parse_date(text);
+            break;
+        }
+    } catch (const cbpq::error&) {
+        return false; // refused with a cbpq error, which names the record and field: fine
+    }
+    return true;
+}
+
+} // namespace cbpq_fuzz
+
+#endif
