@@ -1,8 +1,10 @@
 // Key derivation speed beside the obvious non-verifiable baseline, std::mt19937_64.
+#include <cbpq/detail/lane_keys.hpp>
 #include <cbpq/random.hpp>
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -30,6 +32,32 @@ void BM_keys_integer(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_keys_integer)->Arg(1000000);
+
+// The same keys the way the draw computes them: ids gathered 256 at a time and keyed in
+// interleaved SIMD lanes (AVX-512, AVX2 or scalar, whichever this CPU runs).
+void BM_keys_integer_batch(benchmark::State& state) {
+    const auto n = static_cast<std::uint64_t>(state.range(0));
+    const auto& key = bench_key();
+    const cbpq::detail::batch_keys_fn fn = cbpq::detail::best_batch_keys();
+    std::uint64_t ids[256];
+    std::uint64_t keys[256];
+    for (auto _ : state) {
+        std::uint64_t acc = 0;
+        for (std::uint64_t base = 0; base < n; base += 256) {
+            const std::uint64_t m = std::min<std::uint64_t>(256, n - base);
+            for (std::uint64_t i = 0; i < m; ++i) {
+                ids[i] = base + i;
+            }
+            fn(key.k0(), key.k1(), ids, m, false, keys);
+            for (std::uint64_t i = 0; i < m; ++i) {
+                acc ^= keys[i];
+            }
+        }
+        benchmark::DoNotOptimize(acc);
+    }
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_keys_integer_batch)->Arg(1000000);
 
 void BM_keys_string16(benchmark::State& state) {
     const auto n = static_cast<std::size_t>(state.range(0));

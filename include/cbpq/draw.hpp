@@ -10,8 +10,8 @@
 /// shard-and-merge recipe.
 
 #include "capacity.hpp"
+#include "detail/draw_pass.hpp"
 #include "detail/fixed_log.hpp"
-#include "detail/lane_keys.hpp"
 #include "error.hpp"
 #include "random.hpp"
 
@@ -96,9 +96,10 @@ struct draw_options {
     std::size_t alternates = 0;
     /// Largest party accepted; larger parties are refused as invalid input.
     std::int64_t max_party = 20;
-    /// Refuse duplicate entrant ids anywhere in the input (an exact O(n) check that costs
-    /// about a third of the draw). A host whose ids are unique by construction (a primary key)
-    /// may turn it off; duplicates among the candidates are refused even then.
+    /// Refuse duplicate entrant ids anywhere in the input (an exact O(n) check with about 9
+    /// bytes of scratch per entrant; see docs/draw.md for its cost). A host whose ids are
+    /// unique by construction (a primary key) may turn it off; duplicates among the
+    /// candidates are refused even then.
     bool check_duplicate_ids = true;
     /// Seniority policy only: the share s in [0, 1] of each port's persons that goes to the
     /// oldest registrations (round(s x persons), see seniority_persons).
@@ -595,7 +596,7 @@ public:
     [[nodiscard]] std::int32_t find(std::string_view name) const noexcept {
         if (CBPQ_LIKELY(perfect_)) {
             const std::int32_t i = slots_[index(name)];
-            return i >= 0 && names_[static_cast<std::size_t>(i)] == name ? i : -1;
+            return i >= 0 && same_name(names_[static_cast<std::size_t>(i)], name) ? i : -1;
         }
         for (std::size_t i = 0; i < names_.size(); ++i) {
             if (names_[i] == name) {
@@ -606,6 +607,29 @@ public:
     }
 
 private:
+    // Names of 4 to 16 bytes (most port names) compare as four 4-byte words at offsets 0, 4, 8
+    // and 12, each pulled back to end at the last byte: no loop and no branch on the length,
+    // which varies from entrant to entrant.
+    [[nodiscard]] static bool same_name(std::string_view a, std::string_view b) noexcept {
+        const std::size_t n = a.size();
+        if (n != b.size()) {
+            return false;
+        }
+        if (CBPQ_LIKELY(n >= 4 && n <= 16)) {
+            std::uint32_t diff = 0;
+            for (std::size_t k = 0; k < 16; k += 4) {
+                const std::size_t at = std::min(k, n - 4);
+                std::uint32_t x = 0;
+                std::uint32_t y = 0;
+                std::memcpy(&x, a.data() + at, 4);
+                std::memcpy(&y, b.data() + at, 4);
+                diff |= x ^ y;
+            }
+            return diff == 0;
+        }
+        return a == b;
+    }
+
     [[nodiscard]] std::size_t index(std::string_view s) const noexcept {
         const std::size_t n = s.size();
         const auto first =
@@ -650,104 +674,6 @@ struct pending_entry {
     It it;
 };
 
-[[nodiscard]] inline std::size_t pow2_at_least(std::size_t n) noexcept {
-    std::size_t p = 1;
-    while (p < n) {
-        p *= 2;
-    }
-    return p;
-}
-
-// Exact duplicate-id check in O(n) with about two bytes per entrant and no hash set of ids.
-// Equal ids have equal keys. During pass one a bitset of 16 bits per entrant, indexed by the
-// top key bits, flags every key whose bit is already set: every second occurrence of a
-// repeated key, and about one entrant in 32 by accident. Only if something was flagged, a
-// second pass recomputes the keys (SIMD lanes again) and keeps the entrants whose key is a
-// flagged one (a cache-sized bitset over the flagged keys, then a binary search): first and
-// later occurrences alike. Those few are compared by id. Large scratch arrays are avoided on
-// purpose: touching fresh memory costs more than hashing.
-class duplicate_filter {
-public:
-    explicit duplicate_filter(std::size_t expected) {
-        const std::size_t bits = pow2_at_least(std::max<std::size_t>(expected * 16, 1U << 16));
-        bits_.assign(bits / 64, 0);
-        shift_ = 64 - static_cast<int>(std::countr_zero(bits));
-        staged_.resize(parts * part_size);
-    }
-
-    // Keys are staged by their top 8 bits and applied a partition at a time, so the bitset
-    // (larger than the caches for large pools) is touched 1/256th at a time: cache and TLB
-    // friendly instead of one random miss per entrant.
-    void add(std::uint64_t key) {
-        const auto p = static_cast<std::size_t>(key >> 56);
-        staged_[p * part_size + fill_[p]] = key;
-        if (CBPQ_UNLIKELY(++fill_[p] == part_size)) {
-            apply(p);
-        }
-    }
-
-    // Applies the staged keys; true if any key was flagged.
-    [[nodiscard]] bool finish_adds() {
-        for (std::size_t p = 0; p < parts; ++p) {
-            apply(p);
-        }
-        return !flagged_.empty();
-    }
-
-    // Prepares flagged() queries; frees the big bitset.
-    void seal() {
-        std::vector<std::uint64_t>().swap(bits_);
-        std::vector<std::uint64_t>().swap(staged_);
-        std::sort(flagged_.begin(), flagged_.end());
-        flagged_.erase(std::unique(flagged_.begin(), flagged_.end()), flagged_.end());
-        const std::size_t fbits = pow2_at_least(std::max<std::size_t>(flagged_.size() * 64, 4096));
-        fmask_ = fbits - 1;
-        filter_.assign(fbits / 64, 0);
-        for (const std::uint64_t k : flagged_) {
-            const std::size_t f = static_cast<std::size_t>(k) & fmask_;
-            filter_[f >> 6] |= std::uint64_t{1} << (f & 63U);
-        }
-    }
-
-    // Whether `key` is one of the flagged keys (after seal()).
-    [[nodiscard]] bool flagged(std::uint64_t key) const noexcept {
-        const std::size_t f = static_cast<std::size_t>(key) & fmask_;
-        return CBPQ_UNLIKELY(((filter_[f >> 6] >> (f & 63U)) & 1U) != 0) &&
-               std::binary_search(flagged_.begin(), flagged_.end(), key);
-    }
-
-private:
-    static constexpr std::size_t parts = 256;
-    static constexpr std::size_t part_size = 128;
-
-    void apply(std::size_t p) {
-        const std::uint64_t* k = staged_.data() + p * part_size;
-        for (std::size_t i = 0; i < fill_[p]; ++i) {
-            const std::uint64_t b = k[i] >> shift_;
-            std::uint64_t& word = bits_[static_cast<std::size_t>(b >> 6)];
-            const std::uint64_t m = std::uint64_t{1} << (b & 63U);
-            if (CBPQ_UNLIKELY((word & m) != 0)) {
-                flagged_.push_back(k[i]);
-            }
-            word |= m;
-        }
-        fill_[p] = 0;
-    }
-
-    std::vector<std::uint64_t> bits_;
-    std::vector<std::uint64_t> staged_;
-    std::array<std::size_t, parts> fill_{};
-    std::vector<std::uint64_t> flagged_;
-    std::vector<std::uint64_t> filter_;
-    std::size_t fmask_ = 0;
-    int shift_ = 0;
-};
-
-template <class Id>
-[[noreturn]] void throw_duplicate(const Id& id) {
-    throw_invalid_input("entrant " + id_text(id), "id", "entrant id appears more than once");
-}
-
 template <class T>
 [[nodiscard]] std::string port_text(const T& port) {
     if constexpr (std::integral<T>) {
@@ -755,6 +681,23 @@ template <class T>
     } else {
         return std::string(std::string_view(port));
     }
+}
+
+template <class Id, class Port>
+[[noreturn]] void throw_unknown_port(const Id& id, const Port& port) {
+    if constexpr (std::integral<Port>) {
+        throw_invalid_input("entrant " + id_text(id), "port", "unknown port " + port_text(port));
+    } else {
+        throw_invalid_input("entrant " + id_text(id), "port",
+                            "unknown port '" + port_text(port) + "'");
+    }
+}
+
+template <class Id>
+[[noreturn]] void throw_bad_party(const Id& id, std::int64_t party, std::int64_t max_party) {
+    throw_invalid_input("entrant " + id_text(id), "party",
+                        "party size " + std::to_string(party) + " is outside 1.." +
+                            std::to_string(max_party));
 }
 
 } // namespace detail
@@ -794,10 +737,6 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
 
     const std::size_t nports = capacity.ports.size();
     const auto max_party = static_cast<std::size_t>(options.max_party);
-    std::size_t hint = 4096;
-    if constexpr (std::ranges::sized_range<const R>) {
-        hint = static_cast<std::size_t>(std::ranges::size(entrants)) + 1;
-    }
     using entry = detail::pending_entry<It>;
     std::vector<detail::bounded_bucket<entry>> buckets(nports * max_party);
     std::vector<std::vector<std::size_t>> limits(nports);
@@ -822,119 +761,53 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
         return compare_ids(std::invoke(id_proj, *a.it), std::invoke(id_proj, *b.it)) < 0;
     };
     const detail::port_lookup lookup(capacity);
-    std::optional<detail::duplicate_filter> dups;
-    if (options.check_duplicate_ids) {
-        dups.emplace(hint);
-    }
-    std::uint64_t count = 0;
 
     // One entrant after its key is known.
-    auto place = [&](It at, std::uint64_t k) {
-        const auto& port = std::invoke(port_proj, *at);
-        std::size_t pi = 0;
-        if constexpr (std::integral<port_t>) {
-            if (CBPQ_UNLIKELY(port < 0 || static_cast<std::uint64_t>(port) >= nports)) {
-                detail::throw_invalid_input("entrant " + id_text(std::invoke(id_proj, *at)), "port",
-                                            "unknown port " + detail::port_text(port));
-            }
-            pi = static_cast<std::size_t>(port);
-        } else {
-            const std::int32_t found = lookup.find(std::string_view(port));
-            if (CBPQ_UNLIKELY(found < 0)) {
-                detail::throw_invalid_input("entrant " + id_text(std::invoke(id_proj, *at)), "port",
-                                            "unknown port '" + detail::port_text(port) + "'");
-            }
-            pi = static_cast<std::size_t>(found);
-        }
-        const auto party = static_cast<std::int64_t>(std::invoke(party_proj, *at));
-        if (CBPQ_UNLIKELY(party < 1 || party > options.max_party)) {
-            detail::throw_invalid_input("entrant " + id_text(std::invoke(id_proj, *at)), "party",
-                                        "party size " + std::to_string(party) + " is outside 1.." +
-                                            std::to_string(options.max_party));
-        }
-        if (dups) {
-            dups->add(k);
-        }
-        auto& b = buckets[pi * max_party + static_cast<std::size_t>(party - 1)];
-        const std::uint64_t v = order(*at, k, b.threshold);
-        if (v > b.threshold) {
-            return;
+    // One entrant after its key is known. The hot path is small enough to be inlined into
+    // the pass; errors and kept entrants (rare once the thresholds settle) go out of line.
+    auto keep = [&](detail::bounded_bucket<entry>& b, It at, std::uint64_t v) {
+        if (CBPQ_UNLIKELY(b.buf.capacity() == 0)) {
+            b.buf.reserve(2 * b.limit);
         }
         b.buf.push_back(entry{v, at});
         if (CBPQ_UNLIKELY(b.buf.size() >= 2 * b.limit)) {
             detail::trim_bucket(b, less);
         }
     };
-
-    // Calls visit(iterator, key) for every entrant in input order; integer ids are keyed
-    // eight at a time in independent SipHash lanes (AVX-512, AVX2 or scalar).
-    auto for_each_key = [&](auto&& visit, auto&& before) {
-        auto it = std::ranges::begin(entrants);
-        const auto last = std::ranges::end(entrants);
-        if constexpr (integer_id<raw_id>) {
-            const detail::lane_keys_fn lanes = detail::best_lane_keys();
-            std::uint64_t values[8];
-            std::uint64_t tags[8];
-            std::uint64_t keys[8];
-            It its[8];
-            for (;;) {
-                std::size_t n = 0;
-                for (; n < 8 && it != last; ++n, ++it) {
-                    its[n] = it;
-                    const auto [tag, value] = detail::integer_id_parts(std::invoke(id_proj, *it));
-                    tags[n] = tag;
-                    values[n] = value;
-                }
-                if (n == 8) {
-                    lanes(key.k0(), key.k1(), values, tags, keys);
-                } else {
-                    for (std::size_t i = 0; i < n; ++i) {
-                        keys[i] = detail::siphash24_tagged_u64(
-                            key.k0(), key.k1(), static_cast<unsigned char>(tags[i]), values[i]);
-                    }
-                }
-                before(keys, n);
-                for (std::size_t i = 0; i < n; ++i) {
-                    visit(its[i], keys[i]);
-                }
-                if (n < 8) {
-                    break;
-                }
+    auto place = [&](It at, std::uint64_t k) {
+        const auto& port = std::invoke(port_proj, *at);
+        std::size_t pi = 0;
+        if constexpr (std::integral<port_t>) {
+            if (CBPQ_UNLIKELY(port < 0 || static_cast<std::uint64_t>(port) >= nports)) {
+                detail::throw_unknown_port(std::invoke(id_proj, *at), port);
+            }
+            pi = static_cast<std::size_t>(port);
+        } else {
+            const std::int32_t found = lookup.find(std::string_view(port));
+            if (CBPQ_UNLIKELY(found < 0)) {
+                detail::throw_unknown_port(std::invoke(id_proj, *at), port);
+            }
+            pi = static_cast<std::size_t>(found);
+        }
+        const auto party = static_cast<std::int64_t>(std::invoke(party_proj, *at));
+        if (CBPQ_UNLIKELY(party < 1 || party > options.max_party)) {
+            detail::throw_bad_party(std::invoke(id_proj, *at), party, options.max_party);
+        }
+        auto& b = buckets[pi * max_party + static_cast<std::size_t>(party - 1)];
+        if constexpr (Order::value_is_key) {
+            if (CBPQ_UNLIKELY(k <= b.threshold)) {
+                keep(b, at, k);
             }
         } else {
-            for (; it != last; ++it) {
-                visit(it, key.entrant_key(std::invoke(id_proj, *it)));
+            const std::uint64_t v = order(*at, k, b.threshold);
+            if (v <= b.threshold) {
+                keep(b, at, v);
             }
         }
     };
-    for_each_key(
-        [&](It at, std::uint64_t k) {
-            place(at, k);
-            ++count;
-        },
-        [](const std::uint64_t*, std::size_t) {});
 
-    if (dups && dups->finish_adds()) {
-        dups->seal();
-        std::vector<std::pair<std::uint64_t, It>> found;
-        for_each_key(
-            [&](It at, std::uint64_t k) {
-                if (dups->flagged(k)) {
-                    found.emplace_back(k, at);
-                }
-            },
-            [](const std::uint64_t*, std::size_t) {});
-        std::sort(found.begin(), found.end(),
-                  [](const auto& a, const auto& b) { return a.first < b.first; });
-        for (std::size_t i = 0; i < found.size(); ++i) {
-            for (std::size_t j = i + 1; j < found.size() && found[j].first == found[i].first; ++j) {
-                if (compare_ids(std::invoke(id_proj, *found[i].second),
-                                std::invoke(id_proj, *found[j].second)) == 0) {
-                    detail::throw_duplicate(std::invoke(id_proj, *found[i].second));
-                }
-            }
-        }
-    }
+    const std::uint64_t count =
+        detail::keyed_pass(entrants, key, id_proj, options.check_duplicate_ids, place);
 
     draw_partial<Id> out;
     out.key_bytes = key.bytes();
@@ -966,7 +839,7 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
 /// or stop the walk. Projections read the host's records in place: `id_proj` gives an
 /// entrant_id, `port_proj` a port name (anything convertible to std::string_view) or a
 /// capacity index (an integer), `party_proj` an integer party size.
-/// O(n) time, O(ports x max_party x (capacity + alternates)) memory, plus 9 bytes per entrant
+/// O(n) time, O(ports x max_party x (capacity + alternates)) memory, plus about 9 bytes per entrant
 /// while duplicates are checked. Throws invalid_input naming the entrant and field (unknown
 /// port, party out of range, duplicate id) or the capacity record; nothing is returned then.
 template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj>
@@ -1187,7 +1060,7 @@ template <class Id>
 /// entrant set, capacity, options): any order of the same entrants gives the same result.
 /// Entrants are read in place through the projections (see collect_draw). O(n) plus
 /// O(c log c) for the c = O(ports x max_party x (capacity + alternates)) candidates; the
-/// keys are computed eight at a time. Validates everything first: throws invalid_input naming
+/// keys are computed in SIMD batches. Validates everything first: throws invalid_input naming
 /// the record and field, and returns nothing, on bad input.
 template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj>
 [[nodiscard]] auto draw(const R& entrants, const day_capacity& capacity, const draw_key& key,

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: BSL-1.0
+// Pass one of every draw policy: each entrant visited once with its key, keys computed a block
+// at a time (SIMD lanes for integer ids), and the exact duplicate-id check. Policies reuse
+// keyed_pass and put their own per-entrant work in the visitor.
+#ifndef CBPQ_DETAIL_DRAW_PASS_HPP
+#define CBPQ_DETAIL_DRAW_PASS_HPP
+
+#include "../error.hpp"
+#include "../random.hpp"
+#include "lane_keys.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <functional>
+#include <iterator>
+#include <memory>
+#include <new>
+#include <optional>
+#include <ranges>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#if defined(__linux__) && !defined(CBPQ_NO_HUGE_PAGES)
+#include <sys/mman.h>
+#endif
+
+CBPQ_BEGIN_NAMESPACE
+namespace detail {
+
+// Uninitialised storage for n keys. Stores of 32 MiB and more (pools above about four million
+// entrants) are 2 MiB aligned and, on Linux, marked for transparent huge pages: glibc's malloc
+// maps allocations that large afresh every time, and faulting 80 MB (ten million entrants) in
+// 4 KiB pages cost more than the whole draw on the benchmark virtual machine (docs/draw.md),
+// against about 40 faults with huge pages. Smaller stores come from malloc, which reuses freed
+// memory from draw to draw. Define CBPQ_NO_HUGE_PAGES to skip the hint.
+class key_store {
+public:
+    key_store() = default;
+    explicit key_store(std::size_t n) {
+        const std::size_t bytes = std::max<std::size_t>(n, 1) * sizeof(std::uint64_t);
+#if defined(__linux__) && !defined(CBPQ_NO_HUGE_PAGES)
+        constexpr std::size_t huge = std::size_t{2} << 20;
+        if (bytes >= 16 * huge) {
+            const std::size_t rounded = (bytes + huge - 1) & ~(huge - 1);
+            void* p = std::aligned_alloc(huge, rounded);
+            if (p == nullptr) {
+                throw std::bad_alloc();
+            }
+            (void)::madvise(p, rounded, MADV_HUGEPAGE); // a hint; failure is harmless
+            data_.reset(static_cast<std::uint64_t*>(p));
+            return;
+        }
+#endif
+        void* p = std::malloc(bytes);
+        if (p == nullptr) {
+            throw std::bad_alloc();
+        }
+        data_.reset(static_cast<std::uint64_t*>(p));
+    }
+
+    [[nodiscard]] std::uint64_t* data() const noexcept { return data_.get(); }
+
+private:
+    struct release {
+        void operator()(std::uint64_t* p) const noexcept { std::free(p); }
+    };
+    std::unique_ptr<std::uint64_t, release> data_;
+};
+
+// Finds, exactly, every 64-bit key added more than once. Keys are appended to 2^b partitions
+// by their top b bits (about 4,096 keys each), all in one allocation of about 8 bytes per key
+// (a region per partition sized for the binomial spread, and an overflow list for the rare
+// excess); afterwards each partition is checked alone with a small open-addressing table that
+// stays in cache. O(n) time, no random access over the whole pool, and one large allocation
+// that the allocator can reuse from draw to draw (fresh pages cost more than hashing).
+class repeated_key_finder {
+public:
+    explicit repeated_key_finder(std::size_t expected) {
+        const std::size_t parts = std::clamp<std::size_t>(
+            std::bit_ceil(std::max<std::size_t>(expected / 4096, 1)), 16, 4096);
+        bits_ = std::countr_zero(parts);
+        // Mean plus about 8 standard deviations: overflow is rare but handled.
+        const std::size_t mean = expected / parts;
+        region_ = mean + 8 * static_cast<std::size_t>(std::sqrt(static_cast<double>(mean))) + 32;
+        store_ = key_store(parts * region_);
+        fill_.assign(parts, 0);
+    }
+
+    void add(const std::uint64_t* keys, std::size_t n) {
+        const int shift = 64 - bits_;
+        std::uint64_t* store = store_.data();
+        std::size_t* fill = fill_.data();
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::uint64_t k = keys[i];
+            const auto p = static_cast<std::size_t>(k >> shift);
+            if (CBPQ_LIKELY(fill[p] < region_)) {
+                store[p * region_ + fill[p]++] = k;
+            } else {
+                overflow_.push_back(k);
+            }
+        }
+    }
+
+    // The keys seen more than once, sorted, each once. Releases the store.
+    [[nodiscard]] std::vector<std::uint64_t> finish() {
+        std::vector<std::uint64_t> repeated;
+        // Overflow keys sorted by key are grouped by partition (the top bits).
+        std::sort(overflow_.begin(), overflow_.end());
+        const int shift = 64 - bits_;
+        const std::size_t parts = fill_.size();
+        std::size_t largest = 2;
+        for (std::size_t p = 0; p < parts; ++p) {
+            largest = std::max(largest, fill_[p]);
+        }
+        largest += overflow_.size();
+        // One table for every partition, at most an eighth full (few probes, few
+        // mispredictions). A slot whose key belongs to another partition counts as empty, so
+        // the table is never cleared between partitions: it starts filled with keys of the
+        // last partition, and is refilled with keys of partition 0 before the last one.
+        const std::size_t size = std::bit_ceil(largest * 8);
+        const int tshift = 64 - std::countr_zero(size);
+        std::vector<std::uint64_t> table(size, ~std::uint64_t{0});
+        std::size_t extra = 0;
+        for (std::size_t p = 0; p < parts; ++p) {
+            std::size_t extra_end = extra;
+            while (extra_end < overflow_.size() &&
+                   static_cast<std::size_t>(overflow_[extra_end] >> shift) == p) {
+                ++extra_end;
+            }
+            if (p + 1 == parts && parts > 1) {
+                std::fill(table.begin(), table.end(), 0);
+            }
+            std::uint64_t* t = table.data();
+            const std::size_t mask = size - 1;
+            auto insert = [&](std::uint64_t k) {
+                auto at = static_cast<std::size_t>((k << bits_) >> tshift);
+                for (;;) {
+                    const std::uint64_t v = t[at];
+                    if (static_cast<std::size_t>(v >> shift) != p) {
+                        t[at] = k;
+                        return;
+                    }
+                    if (CBPQ_UNLIKELY(v == k)) {
+                        repeated.push_back(k);
+                        return;
+                    }
+                    at = (at + 1) & mask;
+                }
+            };
+            const std::uint64_t* keys = store_.data() + p * region_;
+            for (std::size_t i = 0; i < fill_[p]; ++i) {
+                insert(keys[i]);
+            }
+            for (std::size_t i = extra; i < extra_end; ++i) {
+                insert(overflow_[i]);
+            }
+            extra = extra_end;
+        }
+        store_ = key_store();
+        std::vector<std::uint64_t>().swap(overflow_);
+        std::sort(repeated.begin(), repeated.end());
+        repeated.erase(std::unique(repeated.begin(), repeated.end()), repeated.end());
+        return repeated;
+    }
+
+private:
+    key_store store_;
+    std::vector<std::size_t> fill_;
+    std::vector<std::uint64_t> overflow_;
+    std::size_t region_ = 0;
+    int bits_ = 0;
+};
+
+template <class Id>
+[[noreturn]] void throw_duplicate(const Id& id) {
+    std::string text;
+    if constexpr (integer_id<Id>) {
+        text = std::to_string(id);
+    } else {
+        text = std::string(std::string_view(id));
+    }
+    throw_invalid_input("entrant " + text, "id", "entrant id appears more than once");
+}
+
+// Given (key, entrant) pairs, throws for the equal ids among them with the smallest key. Pairs
+// with equal keys but different ids (a 64-bit collision) are not duplicates.
+template <class It, class IdProj>
+void throw_first_duplicate(std::vector<std::pair<std::uint64_t, It>>& found, IdProj& id_proj) {
+    std::sort(found.begin(), found.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        for (std::size_t j = i + 1; j < found.size() && found[j].first == found[i].first; ++j) {
+            if (compare_ids(std::invoke(id_proj, *found[i].second),
+                            std::invoke(id_proj, *found[j].second)) == 0) {
+                throw_duplicate(std::invoke(id_proj, *found[i].second));
+            }
+        }
+    }
+}
+
+// Calls visit(iterator, key) for every entrant in input order and returns how many there
+// were. Integer ids are gathered 256 at a time and keyed together (batch_keys: AVX-512, AVX2
+// or scalar, the same keys on every path); string ids one at a time. With `check_duplicates`,
+// throws invalid_input (field "id") after the pass if an id appears twice: the keys go to a
+// repeated_key_finder, and only if some key repeats does a second pass recompute the keys to
+// find those entrants and compare their ids. Exceptions from `visit` propagate at once.
+template <std::ranges::forward_range R, class IdProj, class Visit>
+std::uint64_t keyed_pass(const R& entrants, const draw_key& key, IdProj& id_proj,
+                         bool check_duplicates, Visit&& visit) {
+    using ref = std::ranges::range_reference_t<const R>;
+    using raw_id = std::remove_cvref_t<std::invoke_result_t<IdProj&, ref>>;
+    using It = std::ranges::iterator_t<const R>;
+    constexpr std::size_t block = 256;
+
+    // Calls each(its, keys, n) per block.
+    auto blocks = [&](auto&& each) {
+        auto it = std::ranges::begin(entrants);
+        const auto last = std::ranges::end(entrants);
+        It its[block];
+        std::uint64_t keys[block];
+        if constexpr (integer_id<raw_id>) {
+            const batch_keys_fn fn = best_batch_keys();
+            std::uint64_t values[block];
+            while (it != last) {
+                std::size_t n = 0;
+                for (; n < block && it != last; ++n, ++it) {
+                    its[n] = it;
+                    values[n] = integer_id_parts(std::invoke(id_proj, *it)).second;
+                }
+                fn(key.k0(), key.k1(), values, n, std::is_signed_v<raw_id>, keys);
+                each(its, keys, n);
+            }
+        } else {
+            while (it != last) {
+                std::size_t n = 0;
+                for (; n < block && it != last; ++n, ++it) {
+                    its[n] = it;
+                    keys[n] = key.entrant_key(std::invoke(id_proj, *it));
+                }
+                each(its, keys, n);
+            }
+        }
+    };
+
+    std::optional<repeated_key_finder> finder;
+    if (check_duplicates) {
+        // One cheap walk sizes the store when the range cannot say.
+        finder.emplace(static_cast<std::size_t>(std::ranges::distance(entrants)));
+    }
+    std::uint64_t count = 0;
+    blocks([&](const It* its, const std::uint64_t* keys, std::size_t n) {
+        if (finder) {
+            finder->add(keys, n);
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            visit(its[i], keys[i]);
+        }
+        count += n;
+    });
+    if (finder) {
+        const std::vector<std::uint64_t> repeated = finder->finish();
+        finder.reset();
+        if (!repeated.empty()) {
+            std::vector<std::pair<std::uint64_t, It>> found;
+            blocks([&](const It* its, const std::uint64_t* keys, std::size_t n) {
+                for (std::size_t i = 0; i < n; ++i) {
+                    if (std::binary_search(repeated.begin(), repeated.end(), keys[i])) {
+                        found.emplace_back(keys[i], its[i]);
+                    }
+                }
+            });
+            throw_first_duplicate(found, id_proj);
+        }
+    }
+    return count;
+}
+
+} // namespace detail
+CBPQ_END_NAMESPACE
+
+#endif
