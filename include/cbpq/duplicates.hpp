@@ -1415,9 +1415,9 @@ public:
 
     /// Reserves room for n registrations and about k blocks each.
     void reserve(std::size_t n, std::size_t k = 5) {
-        records_.reserve(n);
-        arena_.reserve(n * 72);
-        posts_.reserve(n * k);
+        reserve_touched(records_, n);
+        reserve_touched(arena_, n * 72);
+        reserve_touched(posts_, n * k);
         std::size_t want = 1024;
         while (want * 7 < n * k * 10) {
             want *= 2;
@@ -1455,6 +1455,8 @@ public:
             total += n;
         }
         const std::size_t old = arena_.size();
+        make_room(arena_, total);
+        make_room(records_, 1);
         arena_.resize(old + total);
         char* p = arena_.data() + old;
         for (std::size_t i = 0; i < field_count; ++i) {
@@ -1500,6 +1502,7 @@ public:
         if (sl.count >= cap_) {
             return false;
         }
+        make_room(posts_, 1);
         posts_.push_back({ord, sl.head});
         sl.head = static_cast<std::uint32_t>(posts_.size() - 1);
         if (++sl.count == cap_) {
@@ -1588,6 +1591,27 @@ private:
         std::uint32_t head = none;
         std::uint32_t count = 0;
     };
+
+    // Reserves room for n elements and writes the new room once, so that the pages behind it
+    // are mapped now rather than one at a time inside later appends: a page fault inside an
+    // add was a large part of the slowest adds' time (docs/duplicates.md, figures).
+    template <class T>
+    static void reserve_touched(std::vector<T>& v, std::size_t n) {
+        if (n <= v.capacity()) {
+            return;
+        }
+        const std::size_t size = v.size();
+        v.reserve(n);
+        v.resize(v.capacity());
+        v.resize(size);
+    }
+    // Room for `extra` more elements, doubling the capacity when it runs out (amortised O(1)).
+    template <class T>
+    static void make_room(std::vector<T>& v, std::size_t extra) {
+        if (v.size() + extra > v.capacity()) {
+            reserve_touched(v, std::max(v.size() + extra, v.capacity() * 2));
+        }
+    }
 
     // The slot holding `key`, or the empty slot where it would go (linear probing).
     [[nodiscard]] std::size_t slot_of(std::uint64_t key) const noexcept {
