@@ -521,6 +521,110 @@ TEST_CASE("duplicates: incremental adds give the batch answer, in any order") {
     CHECK(by_id(batch, rb) == by_id(rev, rr));
 }
 
+namespace {
+
+// Every field of two resolutions agrees.
+void check_same_results(const std::vector<cbpq::dedup_result>& got,
+                        const std::vector<cbpq::dedup_result>& want) {
+    REQUIRE(got.size() == want.size());
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        const auto& g = got[i];
+        const auto& w = want[i];
+        if (g.ordinal != w.ordinal || g.cluster != w.cluster || g.decision != w.decision ||
+            g.other != w.other || g.rule != w.rule || g.score != w.score || g.fields != w.fields) {
+            ++differ;
+        }
+    }
+    CHECK(differ == 0);
+}
+
+void check_same_add(const cbpq::add_result& g, const cbpq::add_result& w) {
+    CHECK(g.candidates == w.candidates);
+    CHECK(g.displaced == w.displaced);
+    CHECK(g.result.cluster == w.result.cluster);
+    CHECK(g.result.decision == w.result.decision);
+    CHECK(g.result.other == w.result.other);
+    CHECK(g.result.rule == w.result.rule);
+    CHECK(g.result.score == w.result.score);
+    CHECK(g.result.fields == w.result.fields);
+}
+
+} // namespace
+
+// add_all takes a sorted path of its own over memory_identity_index (sort the blocking keys,
+// compare within runs, merge in ordinal order): it must give add()'s answer to the last field,
+// with blocks at the cap, on an engine that already holds registrations, with the cap on
+// possible links, and leave the index as add() would (later adds agree).
+TEST_CASE("duplicates: the sorted batch path gives the one-by-one answer, field for field") {
+    const auto rows = generated(4000, 11, 0.1);
+    for (const std::size_t cap : {std::size_t{64}, std::size_t{3}}) {
+        for (const std::size_t max_possible : {std::size_t{8}, std::size_t{1}}) {
+            CAPTURE(cap);
+            CAPTURE(max_possible);
+            cbpq::dedup_options options;
+            options.max_possible_per_registration = max_possible;
+            cbpq::deduplicator one(cbpq::default_rules(), options,
+                                   cbpq::memory_identity_index(secret_a, cap));
+            for (const auto& r : rows) {
+                (void)one.add(gen_view(r));
+            }
+            const auto want = one.resolve();
+
+            cbpq::deduplicator batch(cbpq::default_rules(), options,
+                                     cbpq::memory_identity_index(secret_a, cap));
+            check_same_results(batch.add_all(rows, gen_view), want);
+            CHECK(batch.index().blocks() == one.index().blocks());
+            CHECK(batch.index().saturated_blocks() == one.index().saturated_blocks());
+            if (cap == 3) {
+                CHECK(batch.index().saturated_blocks() > 100);
+            }
+
+            // Part one by one, the rest as a batch onto the filled engine.
+            cbpq::deduplicator mixed(cbpq::default_rules(), options,
+                                     cbpq::memory_identity_index(secret_a, cap));
+            for (std::size_t i = 0; i < 1500; ++i) {
+                (void)mixed.add(gen_view(rows[i]));
+            }
+            const std::vector<gen::registration> rest(rows.begin() + 1500, rows.end());
+            check_same_results(mixed.add_all(rest, gen_view), want);
+
+            // Already normalised.
+            std::vector<cbpq::normalized_registration> normalized;
+            for (const auto& r : rows) {
+                normalized.push_back(cbpq::normalize_registration(gen_view(r)));
+            }
+            cbpq::deduplicator pre(cbpq::default_rules(), options,
+                                   cbpq::memory_identity_index(secret_a, cap));
+            check_same_results(pre.add_all_normalized(normalized), want);
+
+            // Later adds see the same index.
+            const auto more = generated(300, 12, 0.1);
+            for (const auto& r0 : more) {
+                auto r = r0;
+                r.id = "more-" + r.id;
+                const auto g = batch.add(gen_view(r));
+                const auto w = one.add(gen_view(r));
+                check_same_add(g, w);
+            }
+            check_same_results(batch.resolve(), one.resolve());
+        }
+    }
+}
+
+TEST_CASE("duplicates: a record too long to store whole takes the one-by-one path") {
+    auto rows = generated(600, 13, 0.1);
+    rows[100].address = std::string(70000, 'A'); // cut at 65535 bytes by the index
+    rows[101] = rows[100];
+    rows[101].id = "copy-of-100";
+    cbpq::deduplicator one(cbpq::default_rules(), {}, cbpq::memory_identity_index(secret_a));
+    for (const auto& r : rows) {
+        (void)one.add(gen_view(r));
+    }
+    cbpq::deduplicator batch(cbpq::default_rules(), {}, cbpq::memory_identity_index(secret_a));
+    check_same_results(batch.add_all(rows, gen_view), one.resolve());
+}
+
 TEST_CASE("duplicates: blocking hashes are keyed") {
     const auto n = norm(base_person("1", 1));
     std::vector<std::uint64_t> ha, hb, ha2;
@@ -669,6 +773,21 @@ TEST_CASE("duplicates: add_all refuses a bad range whole") {
     const auto r = d.add_all(rs);
     CHECK(r.size() == 3);
     CHECK(r[1].decision == cbpq::dedup_decision::cancel);
+
+    // On an engine that already holds registrations: the records stored before the bad one
+    // are taken back, and the engine answers as if the bad range had never been offered.
+    const auto rows = generated(500, 14, 0.1);
+    const std::vector<gen::registration> first(rows.begin(), rows.begin() + 250);
+    std::vector<gen::registration> second(rows.begin() + 250, rows.end());
+    cbpq::deduplicator e(cbpq::default_rules(), {}, cbpq::memory_identity_index(secret_a));
+    (void)e.add_all(first, gen_view);
+    auto bad = second;
+    bad[200].given = "\xff";
+    CHECK_THROWS_AS((void)e.add_all(bad, gen_view), cbpq::invalid_input);
+    CHECK(e.size() == 250);
+    CHECK(e.index().size() == 250);
+    cbpq::deduplicator ref(cbpq::default_rules(), {}, cbpq::memory_identity_index(secret_a));
+    check_same_results(e.add_all(second, gen_view), ref.add_all(rows, gen_view));
 }
 
 // The quality targets of the issue, measured on the project's generator (20,000
