@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -243,6 +244,147 @@ TEST_CASE("aging weights") {
     CHECK(dbl.weight(6) == 1.0);
     CHECK(dbl.weight(7) == 2.0);
     CHECK(dbl.weight(21) == 8.0);
+}
+
+namespace {
+
+// The simulator's own selection before its policies ran the production draw, kept here as an
+// independent reference: `senior` slots to the longest waiting (ties within the boundary entry
+// day by smallest keyed place), the rest by smallest keyed place among the others, with a
+// partial sort instead of the draw's bounded buckets.
+std::vector<std::uint32_t> reference_select(const cbpq::draw_key& key,
+                                            const std::vector<sim::entrant>& pool,
+                                            std::size_t slots, std::size_t senior) {
+    const std::size_t n = pool.size();
+    slots = std::min(slots, n);
+    senior = std::min(senior, slots);
+    std::vector<std::uint32_t> winners;
+    std::vector<std::uint8_t> taken(n, 0);
+    auto smallest = [&](std::size_t first, std::size_t last, std::size_t count) {
+        std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed;
+        for (std::size_t i = first; i < last; ++i) {
+            if (taken[i] == 0) {
+                keyed.emplace_back(key.entrant_key(pool[i].id), static_cast<std::uint32_t>(i));
+            }
+        }
+        std::partial_sort(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(count),
+                          keyed.end());
+        for (std::size_t i = 0; i < count; ++i) {
+            winners.push_back(keyed[i].second);
+            taken[keyed[i].second] = 1;
+        }
+    };
+    std::size_t lo = 0;
+    if (senior > 0) {
+        const std::int32_t boundary = pool[senior - 1].entry_day;
+        lo = senior - 1;
+        while (lo > 0 && pool[lo - 1].entry_day == boundary) {
+            --lo;
+        }
+        std::size_t hi = senior;
+        while (hi < n && pool[hi].entry_day == boundary) {
+            ++hi;
+        }
+        for (std::size_t i = 0; i < lo; ++i) {
+            winners.push_back(static_cast<std::uint32_t>(i));
+            taken[i] = 1;
+        }
+        smallest(lo, hi, senior - lo);
+    }
+    smallest(0, n, slots - senior);
+    return winners;
+}
+
+// A host's record, read by the production draw through entrant_traits (members id, port,
+// party) and a registration-day projection: nothing shared with the simulator's adapter.
+struct host_entrant {
+    std::uint64_t id;
+    std::string port;
+    std::int64_t party;
+    std::int64_t registered;
+};
+
+} // namespace
+
+// The sim's uniform, FIFO and seniority policies run the production draw; this proves it over
+// random pools (sizes, entry days with many ties, slots from 1 to beyond the pool) and random
+// keys: the winners are exactly those of cbpq::draw / cbpq::draw_seniority called the way a
+// host calls them (one port, parties of one, share as given), and those of the reference.
+TEST_CASE("uniform, FIFO and seniority select exactly the production draw's winners") {
+    cbpq::keyed_stream rs = cbpq::draw_key(cbpq::seed{}, "simulate-test production").stream(0);
+    int compared = 0;
+    for (std::uint64_t trial = 0; trial < 40; ++trial) {
+        const auto n = static_cast<std::size_t>(1 + rs.below(trial < 20 ? 200 : 6000));
+        // Entry days spread over 1 to 60 days: few days means large ties at the boundary.
+        const auto spread = 1 + rs.below(60);
+        std::vector<sim::entrant> pool;
+        for (std::size_t i = 0; i < n; ++i) {
+            pool.push_back({0, -static_cast<std::int32_t>(rs.below(spread)), 0});
+        }
+        std::stable_sort(pool.begin(), pool.end(),
+                         [](const auto& a, const auto& b) { return a.entry_day < b.entry_day; });
+        std::uint64_t next = 1 + rs.below(1000000);
+        std::vector<host_entrant> hosts;
+        for (auto& e : pool) {
+            e.id = next;
+            next += 1 + rs.below(5);
+            hosts.push_back({e.id, "p", 1, e.entry_day});
+        }
+        const auto slots = static_cast<std::size_t>(1 + rs.below(n + n / 4 + 1));
+        const auto take = std::min(slots, n);
+        const sim::day_context ctx{static_cast<std::int32_t>(1 + rs.below(400)),
+                                   cbpq::draw_key(cbpq::seed{}, "trial-" + std::to_string(trial))};
+        cbpq::day_capacity cap;
+        cap.ports.push_back(
+            cbpq::port_capacity{"p", static_cast<std::int64_t>(take), std::nullopt, {}});
+        auto ids_of = [&](const std::vector<std::uint32_t>& idx) {
+            std::vector<std::uint64_t> out;
+            for (const auto i : idx) {
+                out.push_back(pool[i].id);
+            }
+            std::sort(out.begin(), out.end());
+            return out;
+        };
+        auto production_ids = [](const auto& result) {
+            std::vector<std::uint64_t> out;
+            for (const auto& s : result.ports[0].selected) {
+                out.push_back(s.id);
+            }
+            std::sort(out.begin(), out.end());
+            return out;
+        };
+        sim::workspace ws;
+        for (const double share : {0.0, 0.1, 0.3, 0.5, 0.77, 1.0}) {
+            CAPTURE(trial);
+            CAPTURE(n);
+            CAPTURE(slots);
+            CAPTURE(share);
+            std::vector<std::uint32_t> got;
+            std::vector<std::uint64_t> want;
+            if (share == 0.0) {
+                sim::uniform_policy{}.select(ctx, pool, slots, got, ws);
+                want = production_ids(cbpq::draw(hosts, cap, ctx.key));
+            } else {
+                cbpq::draw_options o;
+                o.policy = cbpq::draw_policy::seniority;
+                o.seniority_share = share;
+                (share == 1.0 ? sim::policy(sim::fifo_policy{})
+                              : sim::policy(sim::seniority_policy{share}))
+                    .select(ctx, pool, slots, got, ws);
+                want = production_ids(cbpq::draw_seniority(
+                    hosts, cap, ctx.key, o, [](const host_entrant& h) { return h.id; },
+                    [](const host_entrant& h) -> const std::string& { return h.port; },
+                    [](const host_entrant& h) { return h.party; },
+                    [](const host_entrant& h) { return h.registered; }));
+            }
+            REQUIRE(got.size() == take);
+            CHECK(ids_of(got) == want);
+            const std::size_t senior = sim::seniority_policy{share}.senior_slots(take);
+            CHECK(ids_of(reference_select(ctx.key, pool, slots, senior)) == want);
+            ++compared;
+        }
+    }
+    CHECK(compared == 240);
 }
 
 // Each policy's winners against a brute-force reading of its definition.

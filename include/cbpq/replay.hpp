@@ -6,15 +6,18 @@
 /// The CBP One 2023 replay (docs/cbp-one-2023.md): one shared pool of accounts, day by day from
 /// 18 January 2023 to 31 January 2024, eight ports with capacity from a capacity plan, a
 /// first-come-first-served race until 10 May 2023 and the daily allocation (seniority share plus
-/// lottery) after it, connectivity, families, duplicate accounts, confirmations, no-shows and
-/// what happens after a miss. The lottery part is the production draw (draw.hpp); the
+/// lottery) after it, connectivity, families, duplicate accounts (identity records resolved by
+/// the duplicate rules of duplicates.hpp), confirmations, no-shows and what happens after a
+/// miss. The lottery part is the production draw (draw.hpp); the
 /// seniority part is a persons-aware walk in registration order; an aging weight, when asked
 /// for, is the simulator's weight (simulate.hpp). Every random choice is keyed (random.hpp), so
 /// a run is a pure function of (plan, configuration, seed).
 
 #include "capacity.hpp"
+#include "detail/identity_gen.hpp"
 #include "detail/stats.hpp"
 #include "draw.hpp"
+#include "duplicates.hpp"
 #include "error.hpp"
 #include "fairness.hpp"
 #include "random.hpp"
@@ -69,10 +72,18 @@ struct replay_config {
     double request_poor = 0.5;
     /// Weights of parties of 1, 2, ... persons.
     std::vector<std::uint32_t> party_weights{40, 25, 20, 10, 5};
-    /// Share of registrants who open one extra account, and the share of those extra accounts
-    /// the duplicate rules find when the account is created.
+    /// Share of registrants who open one extra account (an assumption). Extra accounts carry
+    /// the variations people make (identity_gen.hpp) and are resolved by `duplicate_rules`.
     double duplicate_rate = 0.05;
-    double duplicate_recall = 0.9;
+    /// Share of registrants whose accounts carry identity records and go through the duplicate
+    /// engine (a keyed sample of persons). Only they open extra accounts, at duplicate_rate /
+    /// identity_share each (capped at 1), so the number of extra accounts does not depend on
+    /// the sample and every extra account meets the real rules; the sample bounds the cost of
+    /// generating and indexing identities (docs/cbp-one-2023.md). 1 checks every account.
+    double identity_share = 0.1;
+    /// The rules that resolve accounts as they are created (duplicates.hpp): `same` links are
+    /// cancelled at once; `possible` links go to review and the account stays in the pool.
+    rule_set duplicate_rules = default_rules();
     /// From `allocation_from`: chance a selected account confirms within the deadline, and
     /// chance a confirmed appointment is not kept.
     double confirm_rate = 0.93;
@@ -90,7 +101,11 @@ struct replay_config {
         unit(request_good, "request_good");
         unit(request_poor, "request_poor");
         unit(duplicate_rate, "duplicate_rate");
-        unit(duplicate_recall, "duplicate_recall");
+        unit(identity_share, "identity_share");
+        if (identity_share == 0.0 && duplicate_rate > 0.0) {
+            detail::throw_invalid_input("replay", "identity_share",
+                                        "must be above 0 when duplicate_rate is");
+        }
         unit(confirm_rate, "confirm_rate");
         unit(no_show_rate, "no_show_rate");
         if (!(first.ok() && last.ok() && allocation_from.ok() && demand_split_date.ok()) ||
@@ -133,6 +148,47 @@ struct replay_port_day {
     std::int64_t duplicates_cancelled = 0;
 };
 
+/// What the duplicate engine decided for the accounts it saw, against the truth (which account
+/// belongs to which person). An extra account is a true duplicate; a person's first account is
+/// not, so cancelling it is a false cancellation.
+struct replay_dedup_stats {
+    /// Accounts run through the engine (first accounts of sampled persons, and extra accounts).
+    std::int64_t accounts_checked = 0;
+    /// Candidate comparisons the blocking keys produced.
+    std::int64_t candidates = 0;
+    /// Extra accounts: cancelled automatically (`same`), sent to review, kept (missed).
+    std::int64_t extra_cancelled = 0;
+    std::int64_t extra_review = 0;
+    std::int64_t extra_kept = 0;
+    /// Extra accounts cancelled through a link to another person's account (right outcome,
+    /// wrong reason).
+    std::int64_t extra_cancelled_wrong_link = 0;
+    /// First accounts: cancelled (false cancellations) and sent to review (false alarms).
+    std::int64_t first_cancelled = 0;
+    std::int64_t first_review = 0;
+
+    /// Extra accounts checked. O(1).
+    [[nodiscard]] std::int64_t extras() const noexcept {
+        return extra_cancelled + extra_review + extra_kept;
+    }
+    /// Share of automatic cancellations that hit an extra account (1 when none). O(1).
+    [[nodiscard]] double precision() const noexcept {
+        const std::int64_t c = extra_cancelled + first_cancelled;
+        return c == 0 ? 1.0 : static_cast<double>(extra_cancelled) / static_cast<double>(c);
+    }
+    /// Share of extra accounts cancelled automatically (1 when none). O(1).
+    [[nodiscard]] double recall() const noexcept {
+        return extras() == 0 ? 1.0
+                             : static_cast<double>(extra_cancelled) / static_cast<double>(extras());
+    }
+    /// Share of extra accounts cancelled or sent to review (1 when none). O(1).
+    [[nodiscard]] double recall_with_review() const noexcept {
+        return extras() == 0 ? 1.0
+                             : static_cast<double>(extra_cancelled + extra_review) /
+                                   static_cast<double>(extras());
+    }
+};
+
 /// One appointment (a confirmed selection).
 struct replay_appointment {
     std::uint64_t account = 0;
@@ -155,7 +211,11 @@ struct replay_outcome {
     std::vector<replay_appointment> appointments;
     std::int64_t persons_registered = 0;
     std::int64_t extra_accounts = 0;
+    /// Accounts the duplicate rules cancelled when they were created (extra accounts and
+    /// wrongly cancelled first accounts; see dedup).
     std::int64_t duplicates_cancelled_at_registration = 0;
+    /// The duplicate engine's decisions against the truth.
+    replay_dedup_stats dedup;
     std::int64_t duplicates_cancelled_at_confirmation = 0;
     /// Extra accounts withdrawn when their person got an appointment on another account.
     std::int64_t extra_accounts_withdrawn = 0;
@@ -230,9 +290,13 @@ inline double unit32(std::uint64_t w) noexcept {
 ///    account of a person confirmed the same day is cancelled as a duplicate; unconfirmed
 ///    selections lapse and the account stays in the pool with its registration date;
 /// 5. arrivals (key "cbp-one-2023/arrivals", stream d): Poisson registrants, their ports
-///    (plan weights), parties, connectivity and extra accounts (found at registration with the
-///    configured recall, cancelled).
-/// O(days x pool) keyed words plus the draw's O(requests) a day. Throws invalid_input on a bad
+///    (plan weights), parties, connectivity and extra accounts. A sampled registrant's first
+///    account and each extra account get an identity record (identity_gen.hpp; families from
+///    key "cbp-one-2023/identities/families", records from "cbp-one-2023/identities/records"
+///    stream account id) and go through basic_deduplicator with config.duplicate_rules, in
+///    creation order: `same` cancels the new account, `possible` sends it to review (it stays).
+/// O(days x pool) keyed words plus the draw's O(requests) a day, plus one identity record and
+/// one deduplicator add per checked account. Throws invalid_input on a bad
 /// configuration and cbpq::error if an invariant breaks (capacity exceeded, a person served
 /// twice).
 template <class OnDay>
@@ -277,6 +341,71 @@ template <class OnDay>
     std::vector<std::uint8_t> person_done;
     std::uint64_t next_account = 0;
     const draw_key arrival_key(run_seed, "cbp-one-2023/arrivals");
+
+    // Identities: people from the generator (families share surnames, address and contacts:
+    // the hard negatives), one record per account, resolved by the real engine.
+    const draw_key identity_key(run_seed, "cbp-one-2023/identities");
+    const draw_key family_key(run_seed, "cbp-one-2023/identities/families");
+    const draw_key record_key(run_seed, "cbp-one-2023/identities/records");
+    const draw_key sample_key(run_seed, "cbp-one-2023/identities/sample");
+    const double extra_rate =
+        cfg.identity_share > 0.0 ? std::min(1.0, cfg.duplicate_rate / cfg.identity_share) : 0.0;
+    detail::idgen::generator people(identity_key);
+    std::uint64_t families = 0;
+    std::size_t next_in_family = 0;
+    basic_deduplicator<memory_identity_index> engine(
+        cfg.duplicate_rules, dedup_options{},
+        memory_identity_index(index_secret_from(draw_key(run_seed, "cbp-one-2023/dedup-index"))));
+    std::vector<std::uint32_t> person_of_ordinal;
+    std::string id_buffer;
+    // Runs one account's record through the engine; true if it is cancelled.
+    auto check = [&](const detail::idgen::registration& r, std::uint64_t account_id,
+                     std::uint32_t person, bool extra) {
+        id_buffer = std::to_string(account_id);
+        registration_view v;
+        v.id = id_buffer;
+        v.registered = static_cast<std::int64_t>(account_id); // creation order
+        v.given = r.given;
+        v.surname = r.surname;
+        v.birth = r.birth;
+        v.sex = r.sex;
+        v.nationality = r.nationality;
+        v.document = r.document;
+        v.document_type = r.document_type;
+        v.document_country = r.document_country;
+        v.phone = r.phone;
+        v.phone_country = r.phone_country;
+        v.email = r.email;
+        v.device = r.device;
+        v.address = r.address;
+        v.city = r.city;
+        const add_result res = engine.add(v);
+        person_of_ordinal.push_back(person);
+        auto& st = out.dedup;
+        ++st.accounts_checked;
+        st.candidates += static_cast<std::int64_t>(res.candidates);
+        const dedup_decision d = res.result.decision;
+        if (extra) {
+            if (d == dedup_decision::cancel) {
+                ++st.extra_cancelled;
+                st.extra_cancelled_wrong_link += person_of_ordinal[res.result.other] != person;
+            } else if (d == dedup_decision::review) {
+                ++st.extra_review;
+            } else {
+                ++st.extra_kept;
+            }
+        } else if (d == dedup_decision::cancel) {
+            ++st.first_cancelled;
+        } else if (d == dedup_decision::review) {
+            ++st.first_review;
+        }
+        if (d == dedup_decision::cancel) {
+            ++out.duplicates_cancelled_at_registration;
+            return true;
+        }
+        return false;
+    };
+
     auto register_persons = [&](std::int64_t count, std::int32_t day, bool spread,
                                 keyed_stream& st) {
         for (std::int64_t i = 0; i < count; ++i) {
@@ -294,15 +423,33 @@ template <class OnDay>
             a.port = static_cast<std::uint8_t>(categorical_variate(port_weights, st));
             a.party = static_cast<std::uint8_t>(categorical_variate(cfg.party_weights, st));
             a.poor = st.uniform() < cfg.poor_share ? 1 : 0;
-            pool.push_back(a);
-            if (st.uniform() < cfg.duplicate_rate) {
+            const bool sampled = cfg.identity_share >= 1.0 ||
+                                 unit_interval(sample_key.entrant_key(person)) < cfg.identity_share;
+            const bool extra = sampled && st.uniform() < extra_rate;
+            if (!sampled) {
+                pool.push_back(a);
+                continue;
+            }
+            if (next_in_family == people.people()) {
+                people.forget_people();
+                next_in_family = 0;
+                keyed_stream fs = family_key.stream(families++);
+                (void)people.add_family(fs, 6);
+            }
+            const std::size_t who = next_in_family++;
+            {
+                keyed_stream rs = record_key.stream(a.id);
+                if (!check(people.render_person(who, rs, false), a.id, person, false)) {
+                    pool.push_back(a);
+                }
+            }
+            if (extra) {
                 ++out.extra_accounts;
                 account b = a;
                 b.id = next_account++;
                 b.port = static_cast<std::uint8_t>(categorical_variate(port_weights, st));
-                if (st.uniform() < cfg.duplicate_recall) {
-                    ++out.duplicates_cancelled_at_registration;
-                } else {
+                keyed_stream rs = record_key.stream(b.id);
+                if (!check(people.render_person(who, rs, true), b.id, person, true)) {
                     pool.push_back(b);
                 }
             }

@@ -10,12 +10,15 @@
 /// byte for byte on every platform. The `steady` scenario (pool held at N, S slots a day) is the
 /// one queueing theory describes exactly, and the tests use that theory as their oracle.
 ///
-/// Names live in cbpq::sim so that the simulator's policies stay apart from the production
-/// draw's; a production policy plugs in through the selection_policy concept.
+/// The uniform, FIFO and seniority policies run the production draw (draw.hpp: cbpq::draw and
+/// cbpq::draw_seniority), the code a host runs, over each day's pool; the aging policy is the
+/// simulator's own weighted lottery until draw.hpp has one. Names live in cbpq::sim; any
+/// policy plugs in through the selection_policy concept.
 
 #include "detail/bytes.hpp"
 #include "detail/sha256.hpp"
 #include "detail/stats.hpp"
+#include "draw.hpp"
 #include "error.hpp"
 #include "fairness.hpp"
 #include "random.hpp"
@@ -27,6 +30,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -140,12 +144,10 @@ struct day_context {
     }
 };
 
-/// Buffers that selection reuses from day to day, so that a run allocates only while its pool
-/// grows to its largest size.
+/// Buffers that the simulator's own policies (aging) reuse from day to day, so that they
+/// allocate only while the pool grows; the production draw keeps its own per call.
 struct workspace {
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed;
     std::vector<std::pair<double, std::uint32_t>> weighted;
-    std::vector<std::uint8_t> taken;
     struct cohort {
         std::size_t first;
         std::size_t last;
@@ -171,87 +173,46 @@ concept selection_policy = std::copy_constructible<P> &&
 
 namespace detail {
 
-// Appends the `count` entrants with the smallest (keyed place, id) among pool[first, last) that
-// are not marked in `taken` (when `taken` is not null); `available` is how many those are.
-// Places below a threshold a few standard deviations above the count's share are kept and the
-// rest skipped, so only about `count` entries are partially sorted; if fewer than `count` pass,
-// the pass is redone without the threshold. The result is the same set either way.
-inline void smallest_places(const draw_key& key, std::span<const sim::entrant> pool,
-                            std::size_t first, std::size_t last,
-                            const std::vector<std::uint8_t>* taken, std::size_t available,
-                            std::size_t count, std::vector<std::uint32_t>& winners,
-                            std::vector<std::pair<std::uint64_t, std::uint32_t>>& keyed) {
-    if (count == 0) {
+// The production draw over one day's pool: every entrant a party of one, so `slots` persons
+// are `slots` winners. share 0 runs cbpq::draw (the keyed lottery); share > 0 runs
+// cbpq::draw_seniority with the entry day as the registration day (round(share x slots) to the
+// longest waiting, ties by keyed place, the rest by keyed place). Winners come back as ids and
+// are found by binary search: a pool's ids ascend (see sim::entrant).
+inline void production_select(const sim::day_context& ctx, std::span<const sim::entrant> pool,
+                              std::size_t slots, double share,
+                              std::vector<std::uint32_t>& winners) {
+    slots = std::min(slots, pool.size());
+    if (slots == 0) {
         return;
     }
-    std::uint64_t threshold = std::numeric_limits<std::uint64_t>::max();
-    const double n = static_cast<double>(available);
-    const double f = static_cast<double>(count) / n;
-    const double margin = f + 6.0 * std::sqrt(f / n) + 16.0 / n;
-    if (margin < 0.5) {
-        threshold = static_cast<std::uint64_t>(margin * 18446744073709551616.0);
-    }
-    for (int pass = 0; pass < 2; ++pass) {
-        keyed.clear();
-        for (std::size_t i = first; i < last; ++i) {
-            if (taken != nullptr && (*taken)[i] != 0) {
-                continue;
+    day_capacity capacity;
+    capacity.ports.push_back(
+        port_capacity{"pool", static_cast<std::int64_t>(slots), std::nullopt, {}});
+    draw_options options;
+    options.max_party = 1;
+    options.check_duplicate_ids = false; // ids are unique by construction
+    auto id = [](const sim::entrant& e) { return e.id; };
+    auto port = [](const sim::entrant&) { return std::size_t{0}; };
+    auto party = [](const sim::entrant&) { return std::int64_t{1}; };
+    auto take = [&](const auto& result) {
+        for (const auto& s : result.ports[0].selected) {
+            const auto it =
+                std::lower_bound(pool.begin(), pool.end(), s.id,
+                                 [](const sim::entrant& e, std::uint64_t v) { return e.id < v; });
+            if (it == pool.end() || it->id != s.id) {
+                throw error("simulate: the pool's ids do not ascend");
             }
-            const std::uint64_t k = key.entrant_key(pool[i].id);
-            if (k <= threshold) {
-                keyed.emplace_back(k, static_cast<std::uint32_t>(i));
-            }
+            winners.push_back(static_cast<std::uint32_t>(it - pool.begin()));
         }
-        if (keyed.size() >= count) {
-            break;
-        }
-        threshold = std::numeric_limits<std::uint64_t>::max();
+    };
+    if (share > 0.0) {
+        options.policy = draw_policy::seniority;
+        options.seniority_share = share;
+        take(draw_seniority(pool, capacity, ctx.key, options, id, port, party,
+                            [](const sim::entrant& e) { return e.entry_day; }));
+    } else {
+        take(draw(pool, capacity, ctx.key, options, id, port, party));
     }
-    // Index order is id order within a pool, so (place, index) orders as (place, id).
-    std::nth_element(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(count - 1),
-                     keyed.end());
-    for (std::size_t i = 0; i < count; ++i) {
-        winners.push_back(keyed[i].second);
-    }
-}
-
-// `senior` slots to the longest waiting (ties within the boundary entry day by smallest keyed
-// place), then `slots - senior` by smallest keyed place among the rest.
-inline void seniority_then_lottery(const sim::day_context& ctx, std::span<const sim::entrant> pool,
-                                   std::size_t slots, std::size_t senior,
-                                   std::vector<std::uint32_t>& winners, sim::workspace& ws) {
-    const std::size_t n = pool.size();
-    slots = std::min(slots, n);
-    senior = std::min(senior, slots);
-    std::size_t lo = 0;
-    std::size_t hi = 0;
-    if (senior > 0) {
-        const std::int32_t boundary = pool[senior - 1].entry_day;
-        lo = senior - 1;
-        while (lo > 0 && pool[lo - 1].entry_day == boundary) {
-            --lo;
-        }
-        hi = senior;
-        while (hi < n && pool[hi].entry_day == boundary) {
-            ++hi;
-        }
-        for (std::size_t i = 0; i < lo; ++i) {
-            winners.push_back(static_cast<std::uint32_t>(i));
-        }
-    }
-    const std::size_t need = senior - lo;
-    if (need == 0 && slots == senior) {
-        return;
-    }
-    ws.taken.assign(n, 0);
-    if (need > 0) {
-        const std::size_t before = winners.size();
-        smallest_places(ctx.key, pool, lo, hi, nullptr, hi - lo, need, winners, ws.keyed);
-        for (std::size_t i = before; i < winners.size(); ++i) {
-            ws.taken[winners[i]] = 1;
-        }
-    }
-    smallest_places(ctx.key, pool, lo, n, &ws.taken, n - senior, slots - senior, winners, ws.keyed);
 }
 
 inline std::string format_number(double v) {
@@ -282,41 +243,43 @@ inline bool parse_integer(std::string_view text, Int& out) {
 namespace sim {
 
 /// Pure daily lottery: the `slots` entrants with the smallest keyed places win, whatever their
-/// wait. Each entrant's chance is slots / pool every day. O(n) keyed places, O(slots) partial
-/// sort per draw.
+/// wait. Each entrant's chance is slots / pool every day. Runs cbpq::draw (draw.hpp) under the
+/// day's key, every entrant a party of one. O(n) keyed places plus the draw's bounded buckets.
 struct uniform_policy {
     [[nodiscard]] std::string name() const { return "uniform"; }
     void select(const day_context& ctx, std::span<const entrant> pool, std::size_t slots,
-                std::vector<std::uint32_t>& winners, workspace& ws) const {
-        detail::seniority_then_lottery(ctx, pool, slots, 0, winners, ws);
+                std::vector<std::uint32_t>& winners, workspace&) const {
+        detail::production_select(ctx, pool, slots, 0.0, winners);
     }
 };
 
 /// First in, first out: the longest waiting win; within the boundary entry day, the smallest
-/// keyed places. Only that day's entrants are keyed. O(slots + cohort).
+/// keyed places. Runs cbpq::draw_seniority with share 1. O(n) keyed places.
 struct fifo_policy {
     [[nodiscard]] std::string name() const { return "fifo"; }
     void select(const day_context& ctx, std::span<const entrant> pool, std::size_t slots,
-                std::vector<std::uint32_t>& winners, workspace& ws) const {
-        detail::seniority_then_lottery(ctx, pool, slots, slots, winners, ws);
+                std::vector<std::uint32_t>& winners, workspace&) const {
+        detail::production_select(ctx, pool, slots, 1.0, winners);
     }
 };
 
-/// A seniority share: round(share x slots) slots (half up) to the longest waiting, ties by
-/// keyed place, the rest by a uniform lottery among everyone else. share in [0, 1]; 0 is the
-/// uniform lottery and 1 is FIFO. This is CBP One's rule from May 2023 (docs/fairness.md).
+/// A seniority share: round(share x slots) slots (cbpq::seniority_persons: halves away from
+/// zero) to the longest waiting, ties by keyed place, the rest by a uniform lottery among
+/// everyone else. share in [0, 1]; 0 is the uniform lottery and 1 is FIFO. This is CBP One's
+/// rule from May 2023 (docs/fairness.md). Runs cbpq::draw_seniority (draw.hpp) with the entry
+/// day as the registration day. O(n) keyed places.
 struct seniority_policy {
     double share = 0.5;
 
-    /// Slots of a day of `slots` that go by seniority. O(1).
+    /// Slots of a day of `slots` that go by seniority: cbpq::seniority_persons. O(1).
     [[nodiscard]] std::size_t senior_slots(std::size_t slots) const noexcept {
-        return static_cast<std::size_t>(std::floor(share * static_cast<double>(slots) + 0.5));
+        return static_cast<std::size_t>(seniority_persons(
+            port_capacity{"", static_cast<std::int64_t>(slots), std::nullopt, {}}, share));
     }
     [[nodiscard]] std::string name() const { return "seniority:" + detail::format_number(share); }
     void select(const day_context& ctx, std::span<const entrant> pool, std::size_t slots,
-                std::vector<std::uint32_t>& winners, workspace& ws) const {
-        detail::seniority_then_lottery(ctx, pool, std::min(slots, pool.size()),
-                                       senior_slots(std::min(slots, pool.size())), winners, ws);
+                std::vector<std::uint32_t>& winners, workspace&) const {
+        detail::production_select(ctx, pool, slots, share, winners);
     }
 };
 

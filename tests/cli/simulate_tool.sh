@@ -18,16 +18,26 @@ grep -q "ASSUMPTION confirm_rate" "$tmp/a.txt" || fail "confirm_rate not labelle
 grep -q "2023-06-30  allocation" "$tmp/a.txt" || fail "no progress line for June"
 grep -q "end of June 2023 .* over 170,000" "$tmp/a.txt" || fail "no June milestone"
 grep -q "end of January 2024" "$tmp/a.txt" && fail "milestone after --until printed"
-grep -q "duplicate accounts: .* cancelled" "$tmp/a.txt" || fail "no duplicate line"
+grep -q "duplicate accounts (duplicates.hpp default rules" "$tmp/a.txt" || fail "no duplicate section"
+grep -q "extra accounts: .* cancelled at once, .* sent to review, .* missed; recall" "$tmp/a.txt" \
+    || fail "no duplicate recall"
+grep -q "precision of cancellations" "$tmp/a.txt" || fail "no duplicate precision"
+grep -q "ASSUMPTION identity_records" "$tmp/a.txt" || fail "identity records not labelled"
 grep -q "san-ysidro" "$tmp/a.txt" || fail "no per-port waits"
 
-for f in daily.csv milestones.csv waits.csv assumptions.csv cumulative.svg p95_by_port.svg waits_ecdf.svg; do
+for f in daily.csv milestones.csv waits.csv assumptions.csv dedup.csv cumulative.svg p95_by_port.svg waits_ecdf.svg; do
     [ -s "$tmp/a/$f" ] || fail "missing $f"
 done
 [ "$(head -1 "$tmp/a/daily.csv")" = "seed,policy,date,port,phase,capacity,seniority_capacity,lottery_capacity,requests,seniority_persons,lottery_persons,confirmed_persons,no_show_persons,missed_persons,duplicates_cancelled,cumulative_persons" ] || fail "daily.csv header"
 [ "$(head -1 "$tmp/a/milestones.csv")" = "seed,policy,date,label,simulated,published,published_text" ] || fail "milestones.csv header"
 [ "$(head -1 "$tmp/a/waits.csv")" = "seed,policy,window,group,appointments,mean,p50,p90,p95,p99,max,jain,gini" ] || fail "waits.csv header"
 [ "$(head -1 "$tmp/a/assumptions.csv")" = "seed,policy,name,value,reasoning" ] || fail "assumptions.csv header"
+[ "$(head -1 "$tmp/a/dedup.csv")" = "seed,policy,identity_share,accounts_checked,first_accounts,extra_accounts,candidates,extra_cancelled,extra_review,extra_kept,extra_cancelled_wrong_link,first_cancelled,first_review,precision,recall,recall_with_review,cancelled_at_confirmation,withdrawn_after_appointment" ] || fail "dedup.csv header"
+# One row; checked = first + extra; extra = cancelled + review + kept; shares within 0..1.
+[ "$(tail -n +2 "$tmp/a/dedup.csv" | wc -l)" -eq 1 ] || fail "dedup.csv rows"
+tail -n +2 "$tmp/a/dedup.csv" | awk -F, '$1 != "7" || $3 != "0.1" || $4 != $5 + $6 || $6 != $8 + $9 + $10 \
+    || $6 < 1000 || $14 < 0 || $14 > 1 || $15 < 0.5 || $15 > 1 || $16 < $15 { exit 1 }' \
+    || fail "dedup.csv row inconsistent"
 # 169 days x 8 ports, every row carries the seed.
 [ "$(tail -n +2 "$tmp/a/daily.csv" | wc -l)" -eq $((169 * 8)) ] || fail "daily.csv rows"
 tail -n +2 "$tmp/a/daily.csv" | awk -F, '$1 != "7" { exit 1 }' || fail "seed missing in daily.csv"
@@ -42,7 +52,7 @@ grep -q "^7,seniority:0.5,2023-06-30,san-ysidro,allocation,395,198,"  "$tmp/a/da
 # Same seed: byte-identical files; the example plan file gives the same output.
 "$tool" --scenario cbp-one-2023 --seed 7 --until 2023-07-05 --out "$tmp/b" \
     --plan "$CBPQ_SRC/examples/plans/cbp-one-2023.plan" > "$tmp/b.txt" 2> /dev/null
-for f in daily.csv milestones.csv waits.csv assumptions.csv cumulative.svg p95_by_port.svg waits_ecdf.svg; do
+for f in daily.csv milestones.csv waits.csv assumptions.csv dedup.csv cumulative.svg p95_by_port.svg waits_ecdf.svg; do
     cmp -s "$tmp/a/$f" "$tmp/b/$f" || fail "$f differs between identical runs"
 done
 cmp -s "$tmp/a.txt" "$tmp/b.txt" || fail "stdout differs between identical runs"
@@ -75,6 +85,9 @@ expect2 --scenario cbp-one-2023 --policy seniority:1.5
 expect2 --scenario cbp-one-2023 --until 2023-02-30
 expect2 --scenario cbp-one-2023 --until 2024-03-01
 expect2 --scenario cbp-one-2023 --plan "$tmp/no-such.plan"
+expect2 --scenario cbp-one-2023 --identity-share 0
+expect2 --scenario cbp-one-2023 --identity-share 1.5
+expect2 --scenario cbp-one-2023 --identity-share abc
 printf 'cbpq-capacity-plan 1\nport x weight=abc\n' > "$tmp/bad.plan"
 expect2 --scenario cbp-one-2023 --plan "$tmp/bad.plan" --out "$tmp/never"
 [ ! -e "$tmp/never/daily.csv" ] || fail "output written for a bad plan"
