@@ -139,12 +139,12 @@ inline std::size_t class_limit(const day_capacity& cap, const std::vector<std::u
 }
 
 // Reads, validates and resolves one entrant's list into capacity indexes (best first) in
-// `out`, and the same indexes sorted in `sorted`. Throws invalid_input naming the entrant and
-// the field `preferences`.
+// `out`, and (if want_sorted) the same indexes sorted in `sorted`. Throws invalid_input naming the
+// entrant and the field `preferences`.
 template <class List, class IdT>
 void read_preferences(const List& list, const IdT& id, const day_capacity& capacity,
                       const port_lookup& lookup, std::vector<std::uint32_t>& out,
-                      std::vector<std::uint32_t>& sorted) {
+                      std::vector<std::uint32_t>& sorted, bool want_sorted) {
     using elem = std::remove_cvref_t<std::ranges::range_reference_t<const List&>>;
     static_assert(std::integral<elem> || std::convertible_to<const elem&, std::string_view>,
                   "the preferences projection must give a range of port names or indexes");
@@ -171,6 +171,18 @@ void read_preferences(const List& list, const IdT& id, const day_capacity& capac
     }
     if (CBPQ_UNLIKELY(out.empty())) {
         throw_invalid_input("entrant " + id_text(id), "preferences", "no port listed");
+    }
+    if (!want_sorted && out.size() <= 8) {
+        // Short lists: pairwise, no copy.
+        for (std::size_t i = 1; i < out.size(); ++i) {
+            for (std::size_t j = 0; j < i; ++j) {
+                if (CBPQ_UNLIKELY(out[i] == out[j])) {
+                    throw_invalid_input("entrant " + id_text(id), "preferences",
+                                        "port '" + capacity.ports[out[i]].port + "' listed twice");
+                }
+            }
+        }
+        return;
     }
     sorted.assign(out.begin(), out.end());
     // Lists are short: insertion sort, no allocation.
@@ -570,7 +582,8 @@ template <std::ranges::forward_range R, class IdProj, class PrefProj, class Part
     std::uint64_t count = 0;
     detail::for_each_entrant_key(entrants, key, id_proj, [&](It at, std::uint64_t k) {
         const auto& id = std::invoke(id_proj, *at);
-        detail::read_preferences(std::invoke(prefs_proj, *at), id, capacity, lookup, list, set);
+        detail::read_preferences(std::invoke(prefs_proj, *at), id, capacity, lookup, list, set,
+                                 true);
         const auto party = static_cast<std::int64_t>(std::invoke(party_proj, *at));
         detail::check_party(party, id, options);
         if (dups) {
@@ -614,7 +627,7 @@ template <std::ranges::forward_range R, class IdProj, class PrefProj, class Part
         for (const entry& e : b.buf) {
             const auto& id = std::invoke(id_proj, *e.it);
             detail::read_preferences(std::invoke(prefs_proj, *e.it), id, capacity, lookup, list,
-                                     set);
+                                     set, false);
             dst.members.push_back(preference_candidate<Id>{e.key, Id(id), dst.party, list});
         }
         detail::sort_candidates(dst.members);
@@ -763,7 +776,7 @@ auto draw_preferences_prefix(const R& entrants, const day_capacity& capacity, co
     std::uint64_t count = 0;
     for_each_entrant_key(entrants, key, id_proj, [&](It at, std::uint64_t k) {
         const auto& id = std::invoke(id_proj, *at);
-        read_preferences(std::invoke(prefs_proj, *at), id, capacity, lookup, list, set);
+        read_preferences(std::invoke(prefs_proj, *at), id, capacity, lookup, list, set, false);
         const auto party = static_cast<std::int64_t>(std::invoke(party_proj, *at));
         check_party(party, id, options);
         if (dups) {
@@ -789,7 +802,7 @@ auto draw_preferences_prefix(const R& entrants, const day_capacity& capacity, co
     prefix.reserve(bucket.buf.size());
     for (const entry& e : bucket.buf) {
         const auto& id = std::invoke(id_proj, *e.it);
-        read_preferences(std::invoke(prefs_proj, *e.it), id, capacity, lookup, list, set);
+        read_preferences(std::invoke(prefs_proj, *e.it), id, capacity, lookup, list, set, false);
         prefix.push_back(preference_candidate<Id>{
             e.key, Id(id), static_cast<std::int64_t>(std::invoke(party_proj, *e.it)), list});
         for (const std::uint32_t p : list) {
