@@ -704,7 +704,8 @@ finish_preferences(const preferences_partial<Id>& partial, const day_capacity& c
             detail::throw_invalid_input("partial draw", "ports", "partial of a different capacity");
         }
     }
-    std::vector<preference_candidate<Id>> all;
+    // Pointers, not copies: a partial of a large shard holds many kept entrants.
+    std::vector<const preference_candidate<Id>*> all;
     std::vector<std::uint32_t> sorted;
     for (const auto& c : partial.classes) {
         const bool set_ok = !c.ports.empty() && std::is_sorted(c.ports.begin(), c.ports.end()) &&
@@ -724,13 +725,21 @@ finish_preferences(const preferences_partial<Id>& partial, const day_capacity& c
                 detail::throw_invalid_input("entrant " + id_text(m.id), "preferences",
                                             "kept under the wrong class");
             }
-            all.push_back(m);
+            all.push_back(&m);
         }
     }
-    detail::sort_candidates(all);
-    detail::check_unique(all);
+    std::sort(all.begin(), all.end(), [](const auto* a, const auto* b) {
+        return draw_order_less(a->key, a->id, b->key, b->id);
+    });
+    for (std::size_t i = 1; i < all.size(); ++i) {
+        if (all[i]->key == all[i - 1]->key && compare_ids(all[i]->id, all[i - 1]->id) == 0) {
+            detail::throw_duplicate(all[i]->id);
+        }
+    }
     detail::preference_walk<Id> walk(capacity, options);
-    detail::walk_candidates(walk, all);
+    for (std::size_t i = 0; i < all.size() && !walk.done(); ++i) {
+        walk.offer(*all[i]);
+    }
     return walk.finish(key);
 }
 
