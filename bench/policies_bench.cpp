@@ -1,7 +1,8 @@
 // The draw policies beside the uniform draw (BM_draw/1000000 in draw_bench.cpp, same binary,
 // same workload): N entrants over the eight ports, party sizes 1-6, 1,450 persons of
 // capacity, 182 alternates per port; each entrant also has a registration day spread over
-// 400 days. Entrant data is generated once, outside the timed loop.
+// 400 days and an H-1B style weight 1-4. Entrant data is generated once, outside the timed
+// loop. Seniority uses share 0.25; aging linear/30 (weights 1 to about 14.3) on 2023-06-30.
 #include "bench_data.hpp"
 
 #include <cbpq/draw.hpp>
@@ -26,6 +27,7 @@ struct policy_entrant {
     std::string port;
     int party;
     std::int64_t registered;
+    double weight;
 };
 
 const std::vector<policy_entrant>& policy_entrants(std::size_t n) {
@@ -39,13 +41,16 @@ const std::vector<policy_entrant>& policy_entrants(std::size_t n) {
             const std::uint64_t r = g();
             const int party = bench_data::party(r);
             slot->push_back({(i + 1) * 0x9e3779b97f4a7c15ULL, bench_data::ports[(r >> 32) % 8],
-                             party, 19000 + static_cast<std::int64_t>((r >> 40) % 400)});
+                             party, 19000 + static_cast<std::int64_t>((r >> 40) % 400),
+                             static_cast<double>(1 + ((r >> 50) % 4))});
         }
     }
     return *slot;
 }
 
-void BM_draw_policy(benchmark::State& state, double share) {
+enum class which { uniform, seniority, weighted, aging };
+
+void BM_draw_policy(benchmark::State& state, which policy) {
     const auto& es = policy_entrants(static_cast<std::size_t>(state.range(0)));
     const auto cap = bench_data::capacity();
     cbpq::draw_options opt;
@@ -54,25 +59,63 @@ void BM_draw_policy(benchmark::State& state, double share) {
     auto port = [](const policy_entrant& e) -> const std::string& { return e.port; };
     auto party = [](const policy_entrant& e) { return e.party; };
     auto registered = [](const policy_entrant& e) { return e.registered; };
-    if (share >= 0) {
+    auto weight = [](const policy_entrant& e) { return e.weight; };
+    switch (policy) {
+    case which::seniority:
         opt.policy = cbpq::draw_policy::seniority;
-        opt.seniority_share = share;
+        opt.seniority_share = 0.25;
+        break;
+    case which::weighted:
+        opt.policy = cbpq::draw_policy::weighted;
+        break;
+    case which::aging:
+        opt.policy = cbpq::draw_policy::aging;
+        opt.aging = cbpq::parse_aging_rule("linear/30");
+        opt.draw_day = 19538; // 2023-06-30; registrations 19000..19399
+        break;
+    default:
+        break;
     }
     for (auto _ : state) {
-        if (share >= 0) {
+        switch (policy) {
+        case which::seniority: {
             auto res =
                 cbpq::draw_seniority(es, cap, bench_data::key(), opt, id, port, party, registered);
             benchmark::DoNotOptimize(res.ports.data());
-        } else {
+            break;
+        }
+        case which::weighted: {
+            auto res =
+                cbpq::draw_weighted(es, cap, bench_data::key(), opt, id, port, party, weight);
+            benchmark::DoNotOptimize(res.ports.data());
+            break;
+        }
+        case which::aging: {
+            auto res =
+                cbpq::draw_aging(es, cap, bench_data::key(), opt, id, port, party, registered);
+            benchmark::DoNotOptimize(res.ports.data());
+            break;
+        }
+        default: {
             auto res = cbpq::draw(es, cap, bench_data::key(), opt, id, port, party);
             benchmark::DoNotOptimize(res.ports.data());
+            break;
+        }
         }
     }
     state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
-BENCHMARK_CAPTURE(BM_draw_policy, uniform, -1.0)->Arg(1000000)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_draw_policy, seniority, 0.25)->Arg(1000000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_draw_policy, uniform, which::uniform)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_draw_policy, seniority, which::seniority)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_draw_policy, weighted, which::weighted)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_draw_policy, aging, which::aging)->Arg(1000000)->Unit(benchmark::kMillisecond);
 
 } // namespace
 

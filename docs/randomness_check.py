@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSL-1.0
-"""Independent re-implementation of cbpq's key derivation from docs/randomness.md alone.
+"""Independent re-implementation of cbpq's key derivation from docs/randomness.md alone, and of
+the weighted draw's values q = -ln(u) / w from docs/policies.md ("The logarithm").
 
 Standard library only. Prints the golden vectors in the format of
 tests/golden/random_vectors.txt; with --check FILE it compares byte for byte and exits 1 on
@@ -111,6 +112,30 @@ def shuffle(items, stream):
     return items
 
 
+def neg_log_q57(k):
+    """-ln(u) in units of 2**-57, u = unit_interval(k): docs/policies.md, "The logarithm"."""
+    x = u_numerator(k)
+    j = x.bit_length() - 1
+    z = x << (62 - j)
+    f = 0
+    for _ in range(58):
+        z = (z * z) >> 62
+        b = z >> 63
+        z >>= b
+        f = (f << 1) | b
+    t = ((53 - j) << 58) - f
+    return (t * 0xB17217F7D1CF79AC) >> 65
+
+
+def weighted_value(k, w):
+    """q = E / w: e converted to the nearest binary64, scaled by 2**-57, one division."""
+    return (float(neg_log_q57(k)) * 2.0 ** -57) / w
+
+
+def double_bits(x):
+    return struct.unpack(">Q", struct.pack(">d", x))[0]
+
+
 def vectors():
     out = []
     seed = bytes(range(32))
@@ -133,6 +158,14 @@ def vectors():
         out.append("stream 9 below 1450 " + " ".join(str(s9.below(1450)) for _ in range(5)))
         out.append("stream 11 shuffle 1..10 " +
                    " ".join(str(x) for x in shuffle(range(1, 11), Stream(key, 11))))
+    # Weighted draw values (docs/policies.md): E = -ln(u) as a Q57 integer, q = E / w bits.
+    key = draw_key(seed, b"2023-05-12/san-ysidro")
+    cases = [(siphash24(key, canonical_id(i)), w)
+             for i, w in zip([0, 1, 42, -1, 1 << 40], ["4", "3", "2", "1", "0.1"])]
+    cases += [(0, "1"), (MASK, "1"), (1 << 63, "2.5")]
+    for k, w in cases:
+        out.append("weighted key %016x weight %s e_q57 %016x q %016x"
+                   % (k, w, neg_log_q57(k), double_bits(weighted_value(k, float(w)))))
     return "\n".join(out) + "\n"
 
 

@@ -3,9 +3,14 @@
 //
 //   cbpq-draw --entrants E.csv --capacity C.csv (--seed HEX | --public-values TEXT)
 //             --label TEXT [--slots S.csv] [--alternates N] [--fill skip|strict]
-//             [--max-party N] --out R.csv [--receipt R.json]
+//             [--max-party N] [--policy P] [--draw-date YYYY-MM-DD] --out R.csv
+//             [--receipt R.json]
 //
-// E.csv: id, port, party (default 1), columns by name in any order; ids are strings.
+// --policy: uniform (default) | seniority:S (share S in [0, 1]) | weighted | aging:SPEC
+// (SPEC linear/P[/CAP] or double/P[/CAP]; docs/policies.md). Aging counts days waited up to
+// --draw-date, by default the date the label starts with.
+// E.csv: id, port, party (default 1), and for seniority and aging `registered` (YYYY-MM-DD),
+// for weighted `weight`; columns by name in any order; ids are strings.
 // C.csv: port, persons[, parties]. S.csv: port, slot, persons (slots in order of appearance).
 // R.csv: id, port, status (selected | alternate), rank, slot.
 // Bad input: exit 2, a message naming file, line and column, and no output file.
@@ -18,6 +23,8 @@
 #include <cbpq/csv.hpp>
 #include <cbpq/draw.hpp>
 
+#include <algorithm>
+#include <charconv>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -28,7 +35,34 @@ constexpr std::string_view usage =
     "usage: cbpq-draw --entrants E.csv (--capacity C.csv | --plan FILE)\n"
     "                 (--seed HEX | --public-values TEXT)\n"
     "                 --label TEXT [--slots S.csv] [--alternates N] [--fill skip|strict]\n"
-    "                 [--max-party N] --out R.csv [--receipt R.json]\n";
+    "                 [--max-party N] [--policy uniform|seniority:S|weighted|aging:SPEC]\n"
+    "                 [--draw-date YYYY-MM-DD] --out R.csv [--receipt R.json]\n";
+
+// --policy TEXT into the options. New policies add a branch here and a case in run_draw.
+void parse_policy(const std::string& text, cbpq::draw_options& options) {
+    if (text == "uniform") {
+        options.policy = cbpq::draw_policy::uniform;
+    } else if (text.rfind("seniority:", 0) == 0) {
+        const std::string v = text.substr(10);
+        double share = -1.0;
+        const auto r = std::from_chars(v.data(), v.data() + v.size(), share);
+        if (v.empty() || r.ec != std::errc{} || r.ptr != v.data() + v.size() ||
+            !(share >= 0.0 && share <= 1.0)) {
+            throw tool::usage_error("--policy seniority:S takes a share S from 0 to 1, got '" + v +
+                                    "'");
+        }
+        options.policy = cbpq::draw_policy::seniority;
+        options.seniority_share = share;
+    } else if (text == "weighted") {
+        options.policy = cbpq::draw_policy::weighted;
+    } else if (text.rfind("aging:", 0) == 0) {
+        options.policy = cbpq::draw_policy::aging;
+        options.aging = cbpq::parse_aging_rule(text);
+    } else {
+        throw tool::usage_error(
+            "--policy takes uniform, seniority:S, weighted or aging:SPEC, got '" + text + "'");
+    }
+}
 
 std::int64_t option_count(const tool::options& opt, const std::string& name, std::int64_t dflt,
                           std::int64_t lo, std::int64_t hi) {
@@ -58,7 +92,8 @@ cbpq::day_capacity capacity_from_plan(const std::string& path, const std::string
 int body(int argc, char** argv) {
     const tool::options opt(argc, argv,
                             {"entrants", "capacity", "plan", "seed", "public-values", "label",
-                             "slots", "alternates", "fill", "max-party", "out", "receipt"});
+                             "slots", "alternates", "fill", "max-party", "out", "receipt", "policy",
+                             "draw-date"});
     if (!opt.positional().empty()) {
         throw tool::usage_error("unexpected argument '" + opt.positional().front() + "'");
     }
@@ -88,6 +123,20 @@ int body(int argc, char** argv) {
             throw tool::usage_error("--fill takes skip or strict, got '" + *f + "'");
         }
     }
+    parse_policy(opt.get("policy").value_or("uniform"), options);
+    if (options.policy == cbpq::draw_policy::aging) {
+        const std::string date = opt.get("draw-date").value_or(label.substr(0, 10));
+        const auto d = cbpq::detail::parse_civil_date(date);
+        if (!d) {
+            throw tool::usage_error(
+                "aging needs the draw date: --draw-date YYYY-MM-DD or a label that starts "
+                "with it, got '" +
+                date + "'");
+        }
+        options.draw_day = cbpq::detail::day_number(*d);
+    } else if (opt.has("draw-date")) {
+        throw tool::usage_error("--draw-date goes with --policy aging");
+    }
     cbpq::seed_source source;
     cbpq::seed seed;
     if (const auto hex = opt.get("seed")) {
@@ -102,33 +151,55 @@ int body(int argc, char** argv) {
     const cbpq::day_capacity cap =
         opt.has("plan") ? capacity_from_plan(opt.require("plan"), label)
                         : tool::read_capacity(opt.require("capacity"), opt.get("slots"));
-    const auto entrants = tool::read_entrants(entrants_path, cap, options.max_party);
+    const auto entrants = tool::read_entrants(entrants_path, cap, options.max_party,
+                                              tool::columns_for(options.policy));
 
     const cbpq::draw_key key(seed, label);
     auto id = [](const tool::csv_entrant& e) -> const std::string& { return e.id; };
     auto port = [](const tool::csv_entrant& e) -> const std::string& { return e.port; };
     auto party = [](const tool::csv_entrant& e) { return e.party; };
-    const auto result = cbpq::draw(entrants, cap, key, options, id, port, party);
+    auto registered = [](const tool::csv_entrant& e) { return e.registered; };
+    auto weight = [](const tool::csv_entrant& e) { return e.weight; };
+    auto run_draw = [&] {
+        switch (options.policy) {
+        case cbpq::draw_policy::seniority:
+            return cbpq::draw_seniority(entrants, cap, key, options, id, port, party, registered);
+        case cbpq::draw_policy::weighted:
+            return cbpq::draw_weighted(entrants, cap, key, options, id, port, party, weight);
+        case cbpq::draw_policy::aging:
+            return cbpq::draw_aging(entrants, cap, key, options, id, port, party, registered);
+        default:
+            return cbpq::draw(entrants, cap, key, options, id, port, party);
+        }
+    };
+    const auto result = run_draw();
 
+    // Rows in rank order (the policies list `selected` in keyed order; see docs/policies.md).
+    auto by_rank = [](auto v) {
+        std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.rank < b.rank; });
+        return v;
+    };
     std::string csv;
     cbpq::csv_append_row(csv, std::vector<std::string>{"id", "port", "status", "rank", "slot"});
     for (std::size_t p = 0; p < result.ports.size(); ++p) {
         const auto& pd = result.ports[p];
-        for (const auto& s : pd.selected) {
+        for (const auto& s : by_rank(pd.selected)) {
             cbpq::csv_append_row(csv,
                                  std::vector<std::string>{
                                      s.id, pd.port, "selected", std::to_string(s.rank),
                                      s.slot ? cap.ports[p].slots[*s.slot].label : std::string()});
         }
-        for (const auto& a : pd.alternates) {
+        for (const auto& a : by_rank(pd.alternates)) {
             cbpq::csv_append_row(csv, std::vector<std::string>{a.id, pd.port, "alternate",
                                                                std::to_string(a.rank), ""});
         }
     }
     std::string receipt_json;
     if (receipt_path) {
-        const auto r = cbpq::make_receipt(result, cap, label, seed, source,
-                                          cbpq::digest_entrants(entrants, cap, id, port, party));
+        const auto r =
+            cbpq::make_receipt(result, cap, label, seed, source,
+                               cbpq::digest_entrants_for(options.policy, entrants, cap, id, port,
+                                                         party, registered, weight));
         receipt_json = cbpq::receipt_to_json(r);
     }
     tool::write_file_atomic(out_path, csv);

@@ -1,15 +1,18 @@
 // Known-answer and property tests for random.hpp.
+#include <cbpq/draw.hpp>
 #include <cbpq/random.hpp>
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstdio>
 #include <map>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -257,6 +260,23 @@ std::string golden_vectors() {
             sh += ' ' + std::to_string(x);
         }
         line(sh);
+    }
+    // Weighted draw values (docs/policies.md, "The logarithm").
+    const cbpq::draw_key wkey(s, "2023-05-12/san-ysidro");
+    std::vector<std::pair<std::uint64_t, std::string>> cases;
+    const std::int64_t ids[] = {0, 1, 42, -1, std::int64_t{1} << 40};
+    const char* const weights[] = {"4", "3", "2", "1", "0.1"};
+    for (std::size_t i = 0; i < 5; ++i) {
+        cases.emplace_back(wkey.entrant_key(ids[i]), weights[i]);
+    }
+    cases.emplace_back(0, "1");
+    cases.emplace_back(~std::uint64_t{0}, "1");
+    cases.emplace_back(std::uint64_t{1} << 63, "2.5");
+    for (const auto& [k, w] : cases) {
+        const double q = cbpq::weighted_value(k, std::stod(w));
+        line("weighted key " + cbpq::detail::to_hex64(k) + " weight " + w + " e_q57 " +
+             cbpq::detail::to_hex64(cbpq::detail::neg_log_unit_q57(k)) + " q " +
+             cbpq::detail::to_hex64(std::bit_cast<std::uint64_t>(q)));
     }
     return out;
 }

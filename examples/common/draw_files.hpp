@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
-// The CSV files of cbpq-draw and cbpq-verify: entrants (id, port, party), capacity (port,
+// The CSV files of cbpq-draw and cbpq-verify: entrants (id, port, party, and the columns a
+// policy reads: registered, weight), capacity (port,
 // persons, parties) and slots (port, slot, persons). Every problem is a parse_error naming the
 // file, line and column, found before anything is drawn or written. Not part of the library.
 #ifndef CBPQ_EXAMPLES_DRAW_FILES_HPP
@@ -9,8 +10,10 @@
 
 #include <cbpq/capacity.hpp>
 #include <cbpq/csv.hpp>
+#include <cbpq/draw.hpp>
 #include <cbpq/error.hpp>
 
+#include <charconv>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -26,7 +29,25 @@ struct csv_entrant {
     std::string id;
     std::string port;
     std::int64_t party = 1;
+    /// Column `registered` (YYYY-MM-DD) as days since 1970-01-01, when the policy reads it.
+    std::int64_t registered = 0;
+    /// Column `weight`, when the policy reads it.
+    double weight = 1.0;
 };
+
+/// The optional columns a draw policy reads from E.csv (each then required).
+struct entrant_columns {
+    bool registered = false;
+    bool weight = false;
+};
+
+/// The columns policy `p` reads.
+inline entrant_columns columns_for(cbpq::draw_policy p) {
+    entrant_columns c;
+    c.registered = p == cbpq::draw_policy::seniority || p == cbpq::draw_policy::aging;
+    c.weight = p == cbpq::draw_policy::weighted;
+    return c;
+}
 
 /// A strict decimal integer ("-" allowed so that negatives get their own message).
 inline std::optional<std::int64_t> parse_integer(const std::string& s) {
@@ -154,12 +175,23 @@ inline cbpq::day_capacity read_capacity(const std::string& path,
 /// Reads E.csv: columns by name in any order, `id` and `port` required, `party` optional
 /// (default 1); other columns ignored. Refuses empty ids, unknown ports, parties outside
 /// 1..max_party and duplicate ids.
-inline std::vector<csv_entrant>
-read_entrants(const std::string& path, const cbpq::day_capacity& cap, std::int64_t max_party) {
+/// `columns` names the policy's extra columns: `registered` (a date YYYY-MM-DD) and `weight`
+/// (a decimal number, finite, from 2^-100 to 2^100), required when asked for.
+inline std::vector<csv_entrant> read_entrants(const std::string& path,
+                                              const cbpq::day_capacity& cap, std::int64_t max_party,
+                                              entrant_columns columns = {}) {
     const cbpq::csv_table t = cbpq::parse_csv(read_file(path), path);
     const std::size_t id_col = t.require_column("id");
     const std::size_t port_col = t.require_column("port");
     const auto party_col = t.find_column("party");
+    std::optional<std::size_t> reg_col;
+    std::optional<std::size_t> weight_col;
+    if (columns.registered) {
+        reg_col = t.require_column("registered");
+    }
+    if (columns.weight) {
+        weight_col = t.require_column("weight");
+    }
     std::vector<csv_entrant> out;
     out.reserve(t.rows.size());
     std::unordered_map<std::string, std::size_t> seen;
@@ -181,6 +213,27 @@ read_entrants(const std::string& path, const cbpq::day_capacity& cap, std::int64
         }
         if (party_col) {
             e.party = count_field(t, r, *party_col, 1, max_party);
+        }
+        if (reg_col) {
+            const std::string& f = t.rows[r].fields[*reg_col];
+            const auto d = cbpq::detail::parse_civil_date(f);
+            if (!d) {
+                t.fail(r, *reg_col, "'" + f + "' is not a date YYYY-MM-DD");
+            }
+            e.registered = cbpq::detail::day_number(*d);
+        }
+        if (weight_col) {
+            const std::string& f = t.rows[r].fields[*weight_col];
+            double w = 0.0;
+            const auto res = std::from_chars(f.data(), f.data() + f.size(), w);
+            if (f.empty() || res.ec != std::errc{} || res.ptr != f.data() + f.size() || w != w) {
+                t.fail(r, *weight_col, "'" + f + "' is not a decimal number");
+            }
+            if (!(w >= cbpq::min_weight && w <= cbpq::max_weight)) {
+                t.fail(r, *weight_col,
+                       "weight " + f + " must be positive and finite, from 2^-100 to 2^100");
+            }
+            e.weight = w;
         }
         out.push_back(std::move(e));
     }

@@ -15,6 +15,8 @@
 #include "random.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -169,6 +171,13 @@ inline std::string hex_digest(std::string_view bytes) { return to_hex(sha256::ha
 
 } // namespace detail
 
+namespace detail {
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj, class Extra>
+[[nodiscard]] entrant_digest
+digest_records(const R& entrants, const day_capacity& capacity, IdProj& id_proj,
+               PortProj& port_proj, PartyProj& party_proj, std::string_view domain, Extra extra);
+} // namespace detail
+
 /// The order-independent digest of an entrant set: SHA-256 over the sorted canonical records
 /// (id bytes, port name, party), specified in docs/receipts.md. Ports given as capacity
 /// indexes are written by name. O(n log n); allocates O(n). Throws invalid_input on an unknown
@@ -177,6 +186,16 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
 [[nodiscard]] entrant_digest digest_entrants(const R& entrants, const day_capacity& capacity,
                                              IdProj id_proj, PortProj port_proj,
                                              PartyProj party_proj) {
+    return detail::digest_records(entrants, capacity, id_proj, port_proj, party_proj,
+                                  "cbpq-v0 entrants", [](std::string&, const auto&) {});
+}
+
+namespace detail {
+
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj, class Extra>
+[[nodiscard]] entrant_digest
+digest_records(const R& entrants, const day_capacity& capacity, IdProj& id_proj,
+               PortProj& port_proj, PartyProj& party_proj, std::string_view domain, Extra extra) {
     std::vector<std::string> records;
     for (const auto& e : entrants) {
         std::string r;
@@ -194,11 +213,12 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
         }
         detail::put_u64(
             r, static_cast<std::uint64_t>(static_cast<std::int64_t>(std::invoke(party_proj, e))));
+        extra(r, e);
         records.push_back(std::move(r));
     }
     std::sort(records.begin(), records.end());
     detail::sha256 h;
-    h.update("cbpq-v0 entrants");
+    h.update(domain);
     std::string n;
     detail::put_u64(n, records.size());
     h.update(n);
@@ -206,6 +226,40 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
         h.update(r);
     }
     return entrant_digest{records.size(), detail::to_hex(h.finish())};
+}
+
+} // namespace detail
+
+/// The entrant digest a receipt of `policy` records: digest_entrants for uniform; for
+/// seniority and aging each record also holds u64(registered day) and the prefix is
+/// "cbpq-v0 entrants registered"; for weighted, u64(the binary64 bits of the weight) and
+/// "cbpq-v0 entrants weight" (docs/receipts.md). So a changed registration date or weight
+/// changes the digest. O(n log n). Throws invalid_input on an unknown port index.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj,
+          class RegProj, class WeightProj>
+[[nodiscard]] entrant_digest digest_entrants_for(draw_policy policy, const R& entrants,
+                                                 const day_capacity& capacity, IdProj id_proj,
+                                                 PortProj port_proj, PartyProj party_proj,
+                                                 RegProj registered_proj, WeightProj weight_proj) {
+    switch (policy) {
+    case draw_policy::seniority:
+    case draw_policy::aging:
+        return detail::digest_records(
+            entrants, capacity, id_proj, port_proj, party_proj, "cbpq-v0 entrants registered",
+            [&](std::string& r, const auto& e) {
+                detail::put_u64(r, static_cast<std::uint64_t>(
+                                       static_cast<std::int64_t>(std::invoke(registered_proj, e))));
+            });
+    case draw_policy::weighted:
+        return detail::digest_records(
+            entrants, capacity, id_proj, port_proj, party_proj, "cbpq-v0 entrants weight",
+            [&](std::string& r, const auto& e) {
+                detail::put_u64(r, std::bit_cast<std::uint64_t>(
+                                       static_cast<double>(std::invoke(weight_proj, e))));
+            });
+    default:
+        return digest_entrants(entrants, capacity, id_proj, port_proj, party_proj);
+    }
 }
 
 /// digest_entrants through entrant_traits.
@@ -295,6 +349,19 @@ template <class Id>
 }
 
 namespace detail {
+
+// The shortest decimal that reads back as the same binary64 (std::to_chars).
+inline std::string shortest_double(double v) {
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, r.ptr);
+}
+
+// A whole JSON number literal as the nearest binary64 (std::from_chars).
+inline bool parse_double(std::string_view text, double& out) noexcept {
+    const auto r = std::from_chars(text.data(), text.data() + text.size(), out);
+    return r.ec == std::errc{} && r.ptr == text.data() + text.size();
+}
 
 inline json_value id_json(const std::string& id, std::string_view kind) {
     return kind == "string" ? json_value::make_string(id) : json_value::make_number(id);
@@ -391,6 +458,22 @@ inline std::string id_from_json(const json_reader& rd, const json_value& v, std:
     policy.add("fill", json_value::make_string(std::string(to_string(r.options.fill))));
     policy.add("alternates", json_value::make_integer(r.options.alternates));
     policy.add("max_party", json_value::make_integer(r.options.max_party));
+    switch (r.options.policy) {
+    case draw_policy::seniority:
+        policy.add("share",
+                   json_value::make_number(detail::shortest_double(r.options.seniority_share)));
+        break;
+    case draw_policy::weighted:
+        policy.add("weights", json_value::make_string("entrants"));
+        break;
+    case draw_policy::aging:
+        policy.add("aging", json_value::make_string(to_string(r.options.aging)));
+        policy.add("draw_date", json_value::make_string(
+                                    format_date(detail::from_day_number(r.options.draw_day))));
+        break;
+    default:
+        break;
+    }
     root.add("policy", std::move(policy));
     root.add("capacity", detail::capacity_json(r.capacity));
     json_value ent = json_value::make_object();
@@ -476,9 +559,40 @@ inline std::string id_from_json(const json_reader& rd, const json_value& v, std:
     }
     r.draw_key = rd.string(root, "draw_key");
     const json_value& policy = rd.member(root, "policy");
-    if (rd.string(policy, "name") != "uniform") {
+    const std::string policy_name = rd.string(policy, "name");
+    if (policy_name == "uniform") {
+        r.options.policy = draw_policy::uniform;
+    } else if (policy_name == "seniority") {
+        r.options.policy = draw_policy::seniority;
+        const json_value& share = rd.member(policy, "share");
+        if (share.type != json_value::kind::number ||
+            !detail::parse_double(share.text, r.options.seniority_share) ||
+            !(r.options.seniority_share >= 0.0 && r.options.seniority_share <= 1.0)) {
+            rd.fail(share, "share", "expected a number from 0 to 1");
+        }
+    } else if (policy_name == "weighted") {
+        r.options.policy = draw_policy::weighted;
+        if (rd.string(policy, "weights") != "entrants") {
+            rd.fail(rd.member(policy, "weights"), "weights", "expected 'entrants'");
+        }
+    } else if (policy_name == "aging") {
+        r.options.policy = draw_policy::aging;
+        const std::string rule = rd.string(policy, "aging");
+        try {
+            r.options.aging = parse_aging_rule(rule);
+        } catch (const invalid_input& e) {
+            rd.fail(rd.member(policy, "aging"), "aging", e.what());
+        }
+        const std::string date = rd.string(policy, "draw_date");
+        const auto d = detail::parse_civil_date(date);
+        if (!d) {
+            rd.fail(rd.member(policy, "draw_date"), "draw_date", "expected a date YYYY-MM-DD");
+        }
+        r.options.draw_day = detail::day_number(*d);
+    } else {
         rd.fail(rd.member(policy, "name"), "name",
-                "unknown policy (this verifier knows 'uniform')");
+                "unknown policy (this verifier knows 'uniform', 'seniority', 'weighted' and "
+                "'aging')");
     }
     const std::string fill = rd.string(policy, "fill");
     if (fill == "skip") {
@@ -645,10 +759,16 @@ inline std::string describe_result_difference(const std::vector<receipt_port>& w
 /// capacity; the entrant count and digest; then the recomputed result, entry by entry.
 /// Differences are values (ok == false with a message); bad entrants or capacity still throw
 /// invalid_input, as for draw(). O(n log n) for the entrant digest plus the draw.
-template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj>
-[[nodiscard]] verification_report verify(const receipt& r, const R& entrants,
-                                         const day_capacity& capacity, IdProj id_proj,
-                                         PortProj port_proj, PartyProj party_proj) {
+///
+/// Every policy is re-run: `registered_proj` (an integer day number) is read for seniority and
+/// aging receipts and `weight_proj` (a number) for weighted ones, and the entrant digest covers
+/// the fields the policy reads (digest_entrants_for), so a changed registration date or weight
+/// fails at the entrant digest with a reason.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj,
+          class RegProj, class WeightProj>
+[[nodiscard]] verification_report
+verify(const receipt& r, const R& entrants, const day_capacity& capacity, IdProj id_proj,
+       PortProj port_proj, PartyProj party_proj, RegProj registered_proj, WeightProj weight_proj) {
     auto fail = [](std::string m) { return verification_report{false, std::move(m)}; };
     if (r.format != receipt_format_version) {
         return fail("format: receipt says '" + r.format + "', this verifier reads '" +
@@ -716,18 +836,70 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
         return fail("entrants: the receipt's ids are of kind " + r.id_kind + ", the given ids " +
                     std::string(detail::id_kind_of<raw_id>()));
     }
-    const entrant_digest d = digest_entrants(entrants, capacity, id_proj, port_proj, party_proj);
+    const entrant_digest d =
+        digest_entrants_for(r.options.policy, entrants, capacity, id_proj, port_proj, party_proj,
+                            registered_proj, weight_proj);
     if (d.count != r.entrants.count || d.sha256 != r.entrants.sha256) {
+        std::string what;
+        switch (r.options.policy) {
+        case draw_policy::seniority:
+        case draw_policy::aging:
+            what = " (ids, ports, parties and registration dates)";
+            break;
+        case draw_policy::weighted:
+            what = " (ids, ports, parties and weights)";
+            break;
+        default:
+            break;
+        }
         return fail("entrants: the receipt has " + std::to_string(r.entrants.count) +
                     " entrants with digest " + r.entrants.sha256 + ", the given set has " +
-                    std::to_string(d.count) + " with digest " + d.sha256);
+                    std::to_string(d.count) + " with digest " + d.sha256 + what);
     }
-    const auto result = draw(entrants, capacity, key, r.options, id_proj, port_proj, party_proj);
-    const auto recomputed = receipt_result(result, capacity);
+    std::vector<receipt_port> recomputed;
+    switch (r.options.policy) {
+    case draw_policy::seniority:
+        recomputed = receipt_result(draw_seniority(entrants, capacity, key, r.options, id_proj,
+                                                   port_proj, party_proj, registered_proj),
+                                    capacity);
+        break;
+    case draw_policy::weighted:
+        recomputed = receipt_result(draw_weighted(entrants, capacity, key, r.options, id_proj,
+                                                  port_proj, party_proj, weight_proj),
+                                    capacity);
+        break;
+    case draw_policy::aging:
+        recomputed = receipt_result(draw_aging(entrants, capacity, key, r.options, id_proj,
+                                               port_proj, party_proj, registered_proj),
+                                    capacity);
+        break;
+    default:
+        recomputed = receipt_result(
+            draw(entrants, capacity, key, r.options, id_proj, port_proj, party_proj), capacity);
+        break;
+    }
     if (auto diff = detail::describe_result_difference(r.result, recomputed); !diff.empty()) {
         return fail(diff);
     }
     return {};
+}
+
+/// verify() of a uniform receipt (no registration days or weights needed). Throws
+/// invalid_input naming the field `policy` for a receipt of another policy: use the form with
+/// the registered and weight projections.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj>
+[[nodiscard]] verification_report verify(const receipt& r, const R& entrants,
+                                         const day_capacity& capacity, IdProj id_proj,
+                                         PortProj port_proj, PartyProj party_proj) {
+    if (r.options.policy != draw_policy::uniform) {
+        detail::throw_invalid_input("receipt", "policy",
+                                    "a '" + std::string(to_string(r.options.policy)) +
+                                        "' receipt needs the entrants' registration days or "
+                                        "weights: call verify with those projections");
+    }
+    auto none = [](const auto&) { return 0; };
+    return verify(r, entrants, capacity, std::move(id_proj), std::move(port_proj),
+                  std::move(party_proj), none, none);
 }
 
 /// verify() through entrant_traits.

@@ -10,6 +10,7 @@
 /// shard-and-merge recipe.
 
 #include "capacity.hpp"
+#include "detail/fixed_log.hpp"
 #include "detail/lane_keys.hpp"
 #include "error.hpp"
 #include "random.hpp"
@@ -17,6 +18,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <charconv>
 #include <cmath>
 #include <compare>
 #include <concepts>
@@ -43,8 +45,43 @@ inline constexpr std::string_view draw_spec_version = "cbpq-draw-v0";
 /// - uniform: by keyed key (draw, collect_draw, finish_draw);
 /// - seniority: a share of each port's persons to the oldest registrations, the rest by keyed
 ///   key (draw_seniority and friends; docs/policies.md).
-/// Weights and ranked preferences are planned as further values.
-enum class draw_policy : std::uint8_t { uniform, seniority };
+/// - weighted: by the Efraimidis-Spirakis value E / w of each entrant's weight w
+///   (draw_weighted and friends; docs/policies.md);
+/// - aging: weighted, with the weight a function of the days waited (draw_aging).
+/// Ranked preferences are planned as a further value.
+enum class draw_policy : std::uint8_t { uniform, seniority, weighted, aging };
+
+/// How an aging draw turns days waited into a weight (docs/policies.md, "Aging"). For d days:
+/// - linear, period P: w = 1 + d / P (binary64: one division, then one addition);
+/// - doubling, period P: w = 2^min(floor(d / P), 100);
+/// then w = min(w, cap) when cap > 0. Text form `linear/P[/CAP]` or `double/P[/CAP]` (the
+/// grammar of cbpq-fairness's `aging:` policies). Small value type.
+struct aging_rule {
+    enum class shape : std::uint8_t { linear, doubling };
+    shape kind = shape::linear;
+    /// Days per step, 1..100000.
+    std::int32_t period = 30;
+    /// Largest weight (>= 1), or 0 for none.
+    double cap = 0.0;
+
+    /// The weight after `days` days of waiting (days >= 0). O(1); noexcept.
+    [[nodiscard]] double weight(std::int64_t days) const noexcept {
+        double w = 1.0;
+        if (kind == shape::linear) {
+            w = 1.0 + static_cast<double>(days) / static_cast<double>(period);
+        } else {
+            w = std::ldexp(1.0, static_cast<int>(std::min<std::int64_t>(days / period, 100)));
+        }
+        return cap > 0.0 && cap < w ? cap : w;
+    }
+
+    friend bool operator==(const aging_rule&, const aging_rule&) = default;
+};
+
+/// The largest and smallest weights a weighted draw accepts: 2^100 and 2^-100, so that every
+/// value E / w is a normal binary64 number (no overflow, underflow or lost precision).
+inline constexpr double max_weight = 0x1p100;
+inline constexpr double min_weight = 0x1p-100;
 
 /// What the walk does with a party that does not fit.
 /// - skip: pass over it and keep walking; a smaller party further down may still fit.
@@ -66,6 +103,11 @@ struct draw_options {
     /// Seniority policy only: the share s in [0, 1] of each port's persons that goes to the
     /// oldest registrations (round(s x persons), see seniority_persons).
     double seniority_share = 0.0;
+    /// Aging policy only: how days waited become a weight.
+    aging_rule aging;
+    /// Aging policy only: the draw date as days since 1970-01-01; an entrant registered on
+    /// day r has waited draw_day - r days.
+    std::int64_t draw_day = 0;
 
     friend bool operator==(const draw_options&, const draw_options&) = default;
 };
@@ -95,9 +137,18 @@ enum class not_selected_reason : std::uint8_t { none, did_not_fit, not_reached }
     return f == fill_rule::strict ? "strict" : "skip";
 }
 
-/// Text form of a policy: "uniform" or "seniority".
+/// Text form of a policy: "uniform", "seniority", "weighted" or "aging".
 [[nodiscard]] constexpr std::string_view to_string(draw_policy p) noexcept {
-    return p == draw_policy::seniority ? "seniority" : "uniform";
+    switch (p) {
+    case draw_policy::seniority:
+        return "seniority";
+    case draw_policy::weighted:
+        return "weighted";
+    case draw_policy::aging:
+        return "aging";
+    default:
+        return "uniform";
+    }
 }
 
 /// The type a draw stores ids as: integers as they are, anything string-like as std::string
@@ -249,7 +300,51 @@ public:
     /// walk end, so nothing is stored per non-candidate. O(log(capacity + alternates)).
     /// Assumes `id` was an entrant of that port (it cannot know otherwise); throws
     /// invalid_input if the port is unknown.
+    /// A weighted or aging result needs the entrant's weight: use the three-argument form
+    /// (this one throws invalid_input naming the field `weight`).
     [[nodiscard]] entrant_outcome outcome_of(const Id& id, std::string_view port) const {
+        if (options_.policy == draw_policy::weighted || options_.policy == draw_policy::aging) {
+            detail::throw_invalid_input("entrant " + id_text(id), "weight",
+                                        "the outcome of a weighted draw needs the entrant's "
+                                        "weight: outcome_of(id, port, weight)");
+        }
+        return outcome_with(
+            id, port, [&](const port_draw<Id>& p, std::uint64_t k) { return reason_at(p, k, id); });
+    }
+
+    /// The outcome of entrant `id` at `port` in a weighted or aging result, given the weight
+    /// it was drawn with (for aging, options().aging.weight(days waited)). Non-selected
+    /// entrants get their reason by comparing (weighted_value(key, weight), key, id) with
+    /// where the walk ended. O(log(capacity + alternates)). Throws invalid_input if the port
+    /// is unknown or the weight is outside [min_weight, max_weight].
+    [[nodiscard]] entrant_outcome outcome_of(const Id& id, std::string_view port,
+                                             double weight) const {
+        if (!(weight >= min_weight && weight <= max_weight)) {
+            detail::throw_invalid_input("entrant " + id_text(id), "weight",
+                                        "weight must be a number in [2^-100, 2^100]");
+        }
+        return outcome_with(id, port, [&](const port_draw<Id>& p, std::uint64_t k) {
+            switch (p.end) {
+            case walk_end::at_start:
+                return not_selected_reason::not_reached;
+            case walk_end::at_entrant: {
+                const double mine = detail::neg_log_unit(k) / weight;
+                const double end = std::bit_cast<double>(p.end_key);
+                const bool after =
+                    end != mine ? end < mine
+                                : draw_order_less(key_.entrant_key(p.end_id), p.end_id, k, id);
+                return after ? not_selected_reason::not_reached : not_selected_reason::did_not_fit;
+            }
+            default:
+                return not_selected_reason::did_not_fit;
+            }
+        });
+    }
+
+private:
+    template <class Reason>
+    [[nodiscard]] entrant_outcome outcome_with(const Id& id, std::string_view port,
+                                               Reason reason) const {
         const port_draw<Id>* p = find(port);
         if (p == nullptr) {
             detail::throw_invalid_input("entrant " + id_text(id), "port",
@@ -268,7 +363,7 @@ public:
             out.slot = it->slot;
             return out;
         }
-        out.reason = reason_at(*p, k, id);
+        out.reason = reason(*p, k);
         if (auto it = std::lower_bound(p->alternates.begin(), p->alternates.end(), probe, less_sel);
             it != p->alternates.end() && it->key == k && compare_ids(it->id, id) == 0) {
             out.status = entrant_status::alternate;
@@ -277,6 +372,7 @@ public:
         return out;
     }
 
+public:
     /// The reason a non-selected entrant with this key and id at port `p` was not selected.
     /// O(1).
     [[nodiscard]] static not_selected_reason reason_at(const port_draw<Id>& p, std::uint64_t k,
@@ -365,15 +461,31 @@ inline void validate_options(const draw_options& o, draw_policy expected = draw_
     if (o.alternates > (std::size_t{1} << 40)) {
         throw_invalid_input("draw options", "alternates", "waiting list is unreasonably long");
     }
-    if (o.policy != draw_policy::uniform && o.policy != draw_policy::seniority) {
+    if (o.policy != draw_policy::uniform && o.policy != draw_policy::seniority &&
+        o.policy != draw_policy::weighted && o.policy != draw_policy::aging) {
         throw_invalid_input("draw options", "policy", "unknown draw policy");
     }
     if (o.policy != expected) {
-        throw_invalid_input("draw options", "policy",
-                            "policy '" + std::string(to_string(o.policy)) + "' is drawn by the " +
-                                std::string(to_string(o.policy)) + " functions (draw_" +
-                                std::string(to_string(o.policy)) +
-                                " for seniority, draw for uniform)");
+        const std::string name(to_string(o.policy));
+        throw_invalid_input(
+            "draw options", "policy",
+            "policy '" + name + "' is drawn by " +
+                (o.policy == draw_policy::uniform ? std::string("draw") : "draw_" + name) +
+                " and its collect/merge/finish functions");
+    }
+    if (o.policy == draw_policy::aging) {
+        if (o.aging.kind != aging_rule::shape::linear &&
+            o.aging.kind != aging_rule::shape::doubling) {
+            throw_invalid_input("draw options", "aging", "unknown aging shape");
+        }
+        if (o.aging.period < 1 || o.aging.period > 100000) {
+            throw_invalid_input("draw options", "aging",
+                                "the aging period must be a whole number of days from 1 to 100000");
+        }
+        if (!(o.aging.cap == 0.0 || (o.aging.cap >= 1.0 && o.aging.cap <= max_weight))) {
+            throw_invalid_input("draw options", "aging",
+                                "the aging cap must be 0 (none) or a number from 1 to 2^100");
+        }
     }
     if (!(o.seniority_share >= 0.0 && o.seniority_share <= 1.0)) {
         throw_invalid_input("draw options", "seniority_share", "share must be a number in [0, 1]");
@@ -647,18 +759,25 @@ template <class T>
 
 } // namespace detail
 
-/// Pass one of a draw over one shard (or the whole pool): validates every entrant, computes
-/// its key and keeps, per port and party size, only the entrants that can be selected, wait
-/// or stop the walk. Projections read the host's records in place: `id_proj` gives an
-/// entrant_id, `port_proj` a port name (anything convertible to std::string_view) or a
-/// capacity index (an integer), `party_proj` an integer party size.
-/// O(n) time, O(ports x max_party x (capacity + alternates)) memory, plus 9 bytes per entrant
-/// while duplicates are checked. Throws invalid_input naming the entrant and field (unknown
-/// port, party out of range, duplicate id) or the capacity record; nothing is returned then.
-template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj>
-[[nodiscard]] auto collect_draw(const R& entrants, const day_capacity& capacity,
-                                const draw_key& key, const draw_options& options, IdProj id_proj,
-                                PortProj port_proj, PartyProj party_proj) {
+namespace detail {
+
+// The order of the uniform lottery: an entrant's walk value is its key.
+struct key_order {
+    static constexpr bool value_is_key = true;
+    draw_policy policy = draw_policy::uniform;
+    template <class Ref>
+    constexpr std::uint64_t operator()(const Ref&, std::uint64_t k, std::uint64_t) const noexcept {
+        return k;
+    }
+};
+
+// Pass one of every keyed policy (collect_draw documents it). `order(entrant, key, threshold)`
+// gives the 64-bit value the bucket orders by (ties by key, then id); it may return
+// ~0 for an entrant it proves to lie above the bucket's current threshold.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj, class Order>
+[[nodiscard]] auto collect_ordered(const R& entrants, const day_capacity& capacity,
+                                   const draw_key& key, const draw_options& options, IdProj id_proj,
+                                   PortProj port_proj, PartyProj party_proj, const Order& order) {
     using ref = std::ranges::range_reference_t<const R>;
     using raw_id = std::remove_cvref_t<std::invoke_result_t<IdProj&, ref>>;
     static_assert(entrant_id<raw_id>, "the id projection must give an integer or a string");
@@ -670,7 +789,7 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
     static_assert(std::integral<port_t> || std::convertible_to<const port_t&, std::string_view>,
                   "the port projection must give a port name or a capacity index");
 
-    detail::validate_options(options);
+    detail::validate_options(options, order.policy);
     detail::validate_capacity(capacity);
 
     const std::size_t nports = capacity.ports.size();
@@ -689,9 +808,16 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
             b.limit = limits[p][s];
         }
     }
-    auto less = [&id_proj](const entry& a, const entry& b) {
+    auto less = [&id_proj, &key](const entry& a, const entry& b) {
         if (a.key != b.key) {
             return a.key < b.key;
+        }
+        if constexpr (!Order::value_is_key) {
+            const std::uint64_t ka = key.entrant_key(std::invoke(id_proj, *a.it));
+            const std::uint64_t kb = key.entrant_key(std::invoke(id_proj, *b.it));
+            if (ka != kb) {
+                return ka < kb;
+            }
         }
         return compare_ids(std::invoke(id_proj, *a.it), std::invoke(id_proj, *b.it)) < 0;
     };
@@ -730,10 +856,11 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
             dups->add(k);
         }
         auto& b = buckets[pi * max_party + static_cast<std::size_t>(party - 1)];
-        if (k > b.threshold) {
+        const std::uint64_t v = order(*at, k, b.threshold);
+        if (v > b.threshold) {
             return;
         }
-        b.buf.push_back(entry{k, at});
+        b.buf.push_back(entry{v, at});
         if (CBPQ_UNLIKELY(b.buf.size() >= 2 * b.limit)) {
             detail::trim_bucket(b, less);
         }
@@ -830,6 +957,25 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
         }
     }
     return out;
+}
+
+} // namespace detail
+
+/// Pass one of a draw over one shard (or the whole pool): validates every entrant, computes
+/// its key and keeps, per port and party size, only the entrants that can be selected, wait
+/// or stop the walk. Projections read the host's records in place: `id_proj` gives an
+/// entrant_id, `port_proj` a port name (anything convertible to std::string_view) or a
+/// capacity index (an integer), `party_proj` an integer party size.
+/// O(n) time, O(ports x max_party x (capacity + alternates)) memory, plus 9 bytes per entrant
+/// while duplicates are checked. Throws invalid_input naming the entrant and field (unknown
+/// port, party out of range, duplicate id) or the capacity record; nothing is returned then.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj>
+[[nodiscard]] auto collect_draw(const R& entrants, const day_capacity& capacity,
+                                const draw_key& key, const draw_options& options, IdProj id_proj,
+                                PortProj port_proj, PartyProj party_proj) {
+    return detail::collect_ordered(entrants, capacity, key, options, std::move(id_proj),
+                                   std::move(port_proj), std::move(party_proj),
+                                   detail::key_order{});
 }
 
 /// Merges the partial draws of two disjoint shards into the partial of their union: per
@@ -1385,6 +1531,422 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
         collect_seniority(entrants, capacity, key, options, std::move(id_proj),
                           std::move(port_proj), std::move(party_proj), std::move(registered_proj));
     return finish_seniority(partial, capacity, key, options);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Weighted and aging draws (docs/policies.md)
+
+/// Text form of an aging rule: "linear/P", "double/P", with "/CAP" when capped (CAP in the
+/// shortest decimal that reads back as the same binary64). O(1).
+[[nodiscard]] inline std::string to_string(const aging_rule& a) {
+    std::string out = a.kind == aging_rule::shape::doubling ? "double/" : "linear/";
+    out += std::to_string(a.period);
+    if (a.cap > 0.0) {
+        char buf[64];
+        const auto r = std::to_chars(buf, buf + sizeof buf, a.cap);
+        out += '/';
+        out.append(buf, r.ptr);
+    }
+    return out;
+}
+
+/// Parses `linear/P[/CAP]` or `double/P[/CAP]` (an optional leading "aging:" is allowed): P a
+/// whole number of days 1..100000, CAP a decimal number from 1 to 2^100, read as the nearest
+/// binary64. Throws invalid_input naming the text and the field `aging`.
+[[nodiscard]] inline aging_rule parse_aging_rule(std::string_view spec) {
+    const std::string record = "aging rule '" + std::string(spec.substr(0, 60)) + "'";
+    std::string_view rest = spec;
+    if (rest.rfind("aging:", 0) == 0) {
+        rest.remove_prefix(6);
+    }
+    aging_rule a;
+    if (rest.rfind("linear/", 0) == 0) {
+        a.kind = aging_rule::shape::linear;
+    } else if (rest.rfind("double/", 0) == 0) {
+        a.kind = aging_rule::shape::doubling;
+    } else {
+        detail::throw_invalid_input(record, "aging",
+                                    "expected linear/PERIOD[/CAP] or double/PERIOD[/CAP]");
+    }
+    rest.remove_prefix(7);
+    const auto slash = rest.find('/');
+    const std::string_view period = rest.substr(0, slash);
+    std::int32_t p = 0;
+    const auto pr = std::from_chars(period.data(), period.data() + period.size(), p);
+    if (period.empty() || pr.ec != std::errc{} || pr.ptr != period.data() + period.size() ||
+        p < 1 || p > 100000) {
+        detail::throw_invalid_input(record, "aging",
+                                    "the period must be a whole number of days from 1 to 100000");
+    }
+    a.period = p;
+    if (slash != std::string_view::npos) {
+        const std::string_view cap = rest.substr(slash + 1);
+        double c = 0.0;
+        const auto cr = std::from_chars(cap.data(), cap.data() + cap.size(), c);
+        if (cap.empty() || cr.ec != std::errc{} || cr.ptr != cap.data() + cap.size() ||
+            !(c >= 1.0 && c <= max_weight)) {
+            detail::throw_invalid_input(record, "aging",
+                                        "the cap must be a decimal number from 1 to 2^100");
+        }
+        a.cap = c;
+    }
+    return a;
+}
+
+/// The value an entrant is walked by in a weighted draw: q = E / w with E = -ln(u),
+/// u = unit_interval(key), E from the integer logarithm of docs/policies.md ("The
+/// logarithm") and one binary64 division, so q reproduces bit for bit everywhere. Smaller
+/// first (Efraimidis and Spirakis, "Weighted random sampling with a reservoir", IPL 97(5),
+/// 2006). `weight` must lie in [min_weight, max_weight]. O(1) (58 integer squarings).
+[[nodiscard]] inline double weighted_value(std::uint64_t key, double weight) noexcept {
+    return detail::neg_log_unit(key) / weight;
+}
+
+/// One entrant kept for a weighted walk: its value q = E / w, key, id and party size.
+template <class Id>
+struct weighted_candidate {
+    double value = 0.0;
+    std::uint64_t key = 0;
+    Id id{};
+    std::int64_t party = 1;
+
+    friend bool operator==(const weighted_candidate&, const weighted_candidate&) = default;
+};
+
+/// (value, key, id) order: the walk order of a weighted port.
+template <class Id>
+[[nodiscard]] constexpr bool weighted_order_less(const weighted_candidate<Id>& a,
+                                                 const weighted_candidate<Id>& b) noexcept {
+    if (a.value != b.value) {
+        return a.value < b.value;
+    }
+    return draw_order_less(a.key, a.id, b.key, b.id);
+}
+
+/// A shard's partial weighted (or aging) draw: per port and party size, the entrants with the
+/// smallest (value, key, id), at most min(persons / size, parties) + alternates + 1 of them.
+/// Bounded by capacity, not by the shard; partials of disjoint shards merge exactly
+/// (merge_weighted_partials), and finish_weighted turns any partial into the result.
+template <class Id>
+struct weighted_partial {
+    struct port_part {
+        std::string port;
+        /// limits[s - 1]: how many entrants of party size s are kept.
+        std::vector<std::size_t> limits;
+        /// by_size[s - 1]: the kept entrants of party size s, in no particular order.
+        std::vector<std::vector<weighted_candidate<Id>>> by_size;
+
+        friend bool operator==(const port_part&, const port_part&) = default;
+    };
+
+    /// The draw key's 16 bytes: partials of different draws never merge.
+    std::array<unsigned char, 16> key_bytes{};
+    /// Entrants read by the shards merged into this partial.
+    std::uint64_t entrants = 0;
+    std::vector<port_part> ports;
+
+    friend bool operator==(const weighted_partial&, const weighted_partial&) = default;
+};
+
+namespace detail {
+
+// The weighted order for collect_ordered. Before the 58-step logarithm, a cheap lower bound
+// -ln u >= v + v^2 / 2 (v = 1 - u, exact in binary64) with generous relative and absolute
+// margins rejects the entrants whose exact value must exceed the bucket's threshold, so the
+// logarithm runs for about as many entrants as the buckets keep.
+template <class WeightOf>
+struct weight_order {
+    static constexpr bool value_is_key = false;
+    draw_policy policy = draw_policy::weighted;
+    WeightOf weight_of;
+
+    template <class Ref>
+    std::uint64_t operator()(const Ref& e, std::uint64_t k, std::uint64_t threshold) const {
+        const double w = weight_of(e);
+        const double t = std::bit_cast<double>(threshold); // NaN while the bucket is open
+        const double v =
+            static_cast<double>(((std::uint64_t{1} << 53) - 1) - ((k >> 12) << 1)) * 0x1p-53;
+        if ((v + 0.5 * v * v) * (1.0 - 0x1p-30) - 0x1p-52 > t * w * (1.0 + 0x1p-30)) {
+            return ~std::uint64_t{0};
+        }
+        return std::bit_cast<std::uint64_t>(weighted_value(k, w));
+    }
+};
+
+template <class Id>
+[[noreturn]] void throw_bad_weight(const Id& id, double w) {
+    std::string why;
+    if (w != w) {
+        why = "weight is not a number";
+    } else if (w <= 0.0) {
+        why = "weight must be positive";
+    } else if (w == std::numeric_limits<double>::infinity()) {
+        why = "weight is infinite";
+    } else {
+        why = "weight is outside [2^-100, 2^100]";
+    }
+    throw_invalid_input("entrant " + id_text(id), "weight", why);
+}
+
+template <class Id>
+weighted_partial<Id> to_weighted_partial(draw_partial<Id>&& part, const draw_key& key) {
+    weighted_partial<Id> out;
+    out.key_bytes = part.key_bytes;
+    out.entrants = part.entrants;
+    out.ports.resize(part.ports.size());
+    for (std::size_t p = 0; p < part.ports.size(); ++p) {
+        auto& src = part.ports[p];
+        auto& dst = out.ports[p];
+        dst.port = std::move(src.port);
+        dst.limits = std::move(src.limits);
+        dst.by_size.resize(src.by_size.size());
+        for (std::size_t s = 0; s < src.by_size.size(); ++s) {
+            dst.by_size[s].reserve(src.by_size[s].size());
+            for (auto& c : src.by_size[s]) {
+                const std::uint64_t k = key.entrant_key(c.id);
+                dst.by_size[s].push_back(weighted_candidate<Id>{std::bit_cast<double>(c.key), k,
+                                                                std::move(c.id), c.party});
+            }
+        }
+    }
+    return out;
+}
+
+inline void check_weighted_policy(const draw_options& o) {
+    if (o.policy != draw_policy::weighted && o.policy != draw_policy::aging) {
+        validate_options(o, draw_policy::weighted); // names the right function
+    }
+    validate_options(o, o.policy);
+    if (o.policy == draw_policy::aging &&
+        (o.draw_day < -(std::int64_t{1} << 40) || o.draw_day > (std::int64_t{1} << 40))) {
+        throw_invalid_input("draw options", "draw_day", "draw day out of range");
+    }
+}
+
+template <class Cand>
+void trim_weighted(std::vector<Cand>& v, std::size_t limit) {
+    if (v.size() <= limit) {
+        return;
+    }
+    auto nth = v.begin() + static_cast<std::ptrdiff_t>(limit);
+    std::nth_element(v.begin(), nth, v.end(),
+                     [](const auto& a, const auto& b) { return weighted_order_less(a, b); });
+    v.erase(nth, v.end());
+}
+
+} // namespace detail
+
+/// Pass one of a weighted draw (options.policy == weighted) over one shard: the pass one of
+/// collect_draw (same validation, same keyed lanes, same duplicate check) with each entrant
+/// ordered by weighted_value(key, weight) instead of its key. `weight_proj` gives a number
+/// (integer or floating); weights must be finite and in [min_weight, max_weight], else
+/// invalid_input names the entrant and the field `weight`. O(n) time; memory bounded by
+/// capacity; nothing is returned on bad input.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj,
+          class WeightProj>
+[[nodiscard]] auto collect_weighted(const R& entrants, const day_capacity& capacity,
+                                    const draw_key& key, const draw_options& options,
+                                    IdProj id_proj, PortProj port_proj, PartyProj party_proj,
+                                    WeightProj weight_proj) {
+    using ref = std::ranges::range_reference_t<const R>;
+    using weight_t = std::remove_cvref_t<std::invoke_result_t<WeightProj&, ref>>;
+    static_assert(std::is_arithmetic_v<weight_t>, "the weight projection must give a number");
+    if (options.policy != draw_policy::weighted) {
+        detail::validate_options(options, draw_policy::weighted);
+    }
+    auto weight_of = [&](const auto& e) -> double {
+        const auto w = static_cast<double>(std::invoke(weight_proj, e));
+        if (CBPQ_UNLIKELY(!(w >= min_weight && w <= max_weight))) {
+            detail::throw_bad_weight(std::invoke(id_proj, e), w);
+        }
+        return w;
+    };
+    auto part = detail::collect_ordered(
+        entrants, capacity, key, options, id_proj, port_proj, party_proj,
+        detail::weight_order<decltype(weight_of)>{draw_policy::weighted, weight_of});
+    return detail::to_weighted_partial(std::move(part), key);
+}
+
+/// Pass one of an aging draw (options.policy == aging): the weighted pass one with each
+/// entrant's weight options.aging.weight(options.draw_day - registered), `registered_proj`
+/// giving an integer day number (days since 1970-01-01). A registration after the draw day
+/// (or more than 2^40 days before it) is refused with invalid_input naming the entrant and
+/// the field `registered`. O(n) time; memory bounded by capacity.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj,
+          class RegProj>
+[[nodiscard]] auto collect_aging(const R& entrants, const day_capacity& capacity,
+                                 const draw_key& key, const draw_options& options, IdProj id_proj,
+                                 PortProj port_proj, PartyProj party_proj,
+                                 RegProj registered_proj) {
+    using ref = std::ranges::range_reference_t<const R>;
+    using reg_t = std::remove_cvref_t<std::invoke_result_t<RegProj&, ref>>;
+    static_assert(std::integral<reg_t>, "the registered projection must give an integer day");
+    if (options.policy != draw_policy::aging) {
+        detail::validate_options(options, draw_policy::aging);
+    }
+    detail::check_weighted_policy(options);
+    const std::int64_t day = options.draw_day;
+    const aging_rule rule = options.aging;
+    auto weight_of = [&](const auto& e) -> double {
+        const auto reg = static_cast<std::int64_t>(std::invoke(registered_proj, e));
+        if (CBPQ_UNLIKELY(reg > day || reg < day - (std::int64_t{1} << 40))) {
+            detail::throw_invalid_input("entrant " + id_text(std::invoke(id_proj, e)), "registered",
+                                        reg > day
+                                            ? "registered on day " + std::to_string(reg) +
+                                                  ", after the draw day " + std::to_string(day)
+                                            : std::string("registration day out of range"));
+        }
+        return rule.weight(day - reg);
+    };
+    auto part = detail::collect_ordered(
+        entrants, capacity, key, options, id_proj, port_proj, party_proj,
+        detail::weight_order<decltype(weight_of)>{draw_policy::aging, weight_of});
+    return detail::to_weighted_partial(std::move(part), key);
+}
+
+/// Merges the weighted partials of two disjoint shards into the partial of their union: per
+/// (port, party size), concatenate and keep the `limit` smallest (value, key, id).
+/// Commutative and associative. Throws invalid_input if they belong to different draws.
+template <class Id>
+[[nodiscard]] weighted_partial<Id> merge_weighted_partials(weighted_partial<Id> a,
+                                                           const weighted_partial<Id>& b) {
+    if (a.key_bytes != b.key_bytes) {
+        detail::throw_invalid_input("partial draw", "key", "partials of different draw keys");
+    }
+    if (a.ports.size() != b.ports.size()) {
+        detail::throw_invalid_input("partial draw", "ports", "partials of different capacities");
+    }
+    for (std::size_t p = 0; p < a.ports.size(); ++p) {
+        auto& pa = a.ports[p];
+        const auto& pb = b.ports[p];
+        if (pa.port != pb.port || pa.limits != pb.limits ||
+            pa.by_size.size() != pb.by_size.size()) {
+            detail::throw_invalid_input("partial draw", "port '" + pa.port + "'",
+                                        "partials of different capacities or options");
+        }
+        for (std::size_t s = 0; s < pa.by_size.size(); ++s) {
+            auto& dst = pa.by_size[s];
+            dst.insert(dst.end(), pb.by_size[s].begin(), pb.by_size[s].end());
+            detail::trim_weighted(dst, pa.limits[s]);
+        }
+    }
+    a.entrants += b.entrants;
+    return a;
+}
+
+/// Pass two of a weighted or aging draw: per port, the kept entrants in (value, key, id) order
+/// walked under the fill rule, as in finish_draw. In the result `selected` and `alternates`
+/// are listed in keyed order (key, id), so outcome_of finds them by binary search, and `rank`
+/// is the walk order; `end_key` holds the bits of the end party's value (not its key).
+/// O(c log c). Throws invalid_input on a mismatched partial or a duplicate id.
+template <class Id>
+[[nodiscard]] draw_result<Id> finish_weighted(const weighted_partial<Id>& partial,
+                                              const day_capacity& capacity, const draw_key& key,
+                                              const draw_options& options) {
+    detail::check_weighted_policy(options);
+    detail::validate_capacity(capacity);
+    if (partial.key_bytes != key.bytes()) {
+        detail::throw_invalid_input("partial draw", "key", "partial of a different draw key");
+    }
+    if (partial.ports.size() != capacity.ports.size()) {
+        detail::throw_invalid_input("partial draw", "ports", "partial of a different capacity");
+    }
+    draw_result<Id> result(key, options);
+    result.ports.reserve(capacity.ports.size());
+    std::vector<weighted_candidate<Id>> cands;
+    std::vector<const weighted_candidate<Id>*> by_key;
+    std::vector<draw_candidate<Id>> order;
+    auto keyed_less = [](const auto& x, const auto& y) {
+        return draw_order_less(x.key, x.id, y.key, y.id);
+    };
+    for (std::size_t p = 0; p < capacity.ports.size(); ++p) {
+        const auto& cap = capacity.ports[p];
+        const auto& part = partial.ports[p];
+        if (part.port != cap.port || part.limits != detail::port_limits(cap, options)) {
+            detail::throw_invalid_input("partial draw", "port '" + cap.port + "'",
+                                        "partial of a different capacity or options");
+        }
+        cands.clear();
+        for (std::size_t s = 0; s < part.by_size.size(); ++s) {
+            for (const auto& c : part.by_size[s]) {
+                if (c.party != static_cast<std::int64_t>(s + 1)) {
+                    detail::throw_invalid_input("entrant " + id_text(c.id), "party",
+                                                "kept under the wrong party size");
+                }
+                cands.push_back(c);
+            }
+        }
+        by_key.clear();
+        for (const auto& c : cands) {
+            by_key.push_back(&c);
+        }
+        std::sort(by_key.begin(), by_key.end(),
+                  [&](const auto* x, const auto* y) { return keyed_less(*x, *y); });
+        for (std::size_t i = 1; i < by_key.size(); ++i) {
+            if (by_key[i]->key == by_key[i - 1]->key &&
+                compare_ids(by_key[i]->id, by_key[i - 1]->id) == 0) {
+                detail::throw_duplicate(by_key[i]->id);
+            }
+        }
+        std::sort(cands.begin(), cands.end(),
+                  [](const auto& x, const auto& y) { return weighted_order_less(x, y); });
+        // The walk compares nothing but party sizes; it carries the value bits as its key so
+        // that end_key records where the walk ended in the weighted order.
+        order.clear();
+        for (const auto& c : cands) {
+            order.push_back(
+                draw_candidate<Id>{std::bit_cast<std::uint64_t>(c.value), c.id, c.party});
+        }
+        port_draw<Id> pd = detail::walk_port(cap, order, options);
+        const weighted_candidate<Id> end{std::bit_cast<double>(pd.end_key),
+                                         key.entrant_key(pd.end_id), pd.end_id, 1};
+        for (auto& s : pd.selected) {
+            s.key = key.entrant_key(s.id);
+        }
+        for (auto& a : pd.alternates) {
+            const weighted_candidate<Id> me{std::bit_cast<double>(a.key), key.entrant_key(a.id),
+                                            a.id, a.party};
+            if (pd.end == walk_end::at_entrant) {
+                a.reason = weighted_order_less(end, me) ? not_selected_reason::not_reached
+                                                        : not_selected_reason::did_not_fit;
+            }
+            a.key = me.key;
+        }
+        std::sort(pd.selected.begin(), pd.selected.end(), keyed_less);
+        std::sort(pd.alternates.begin(), pd.alternates.end(), keyed_less);
+        result.ports.push_back(std::move(pd));
+    }
+    return result;
+}
+
+/// The weighted draw (options.policy == weighted): per port, the fill walk of the uniform
+/// lottery over the entrants ordered by q = E / w (weighted_value), ties by key then id. For
+/// single persons this is successive sampling without replacement with probabilities
+/// proportional to weight (docs/policies.md gives the selection probabilities). A pure
+/// function of (key, entrant set with weights, capacity, options); shards merge exactly.
+/// O(n) plus O(c log c). Throws invalid_input naming the record and field on bad input.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj,
+          class WeightProj>
+[[nodiscard]] auto draw_weighted(const R& entrants, const day_capacity& capacity,
+                                 const draw_key& key, const draw_options& options, IdProj id_proj,
+                                 PortProj port_proj, PartyProj party_proj, WeightProj weight_proj) {
+    auto partial =
+        collect_weighted(entrants, capacity, key, options, std::move(id_proj), std::move(port_proj),
+                         std::move(party_proj), std::move(weight_proj));
+    return finish_weighted(partial, capacity, key, options);
+}
+
+/// The aging draw (options.policy == aging): the weighted draw with each entrant's weight
+/// options.aging.weight(options.draw_day - registered). See collect_aging and draw_weighted.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj,
+          class RegProj>
+[[nodiscard]] auto draw_aging(const R& entrants, const day_capacity& capacity, const draw_key& key,
+                              const draw_options& options, IdProj id_proj, PortProj port_proj,
+                              PartyProj party_proj, RegProj registered_proj) {
+    auto partial =
+        collect_aging(entrants, capacity, key, options, std::move(id_proj), std::move(port_proj),
+                      std::move(party_proj), std::move(registered_proj));
+    return finish_weighted(partial, capacity, key, options);
 }
 
 CBPQ_END_NAMESPACE
