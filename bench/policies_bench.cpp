@@ -6,14 +6,18 @@
 #include "bench_data.hpp"
 
 #include <cbpq/draw.hpp>
+#include <cbpq/preferences.hpp>
 
 #include <benchmark/benchmark.h>
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <random>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -112,5 +116,73 @@ BENCHMARK_CAPTURE(BM_draw_policy, weighted, which::weighted)
     ->Arg(1000000)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_draw_policy, aging, which::aging)->Arg(1000000)->Unit(benchmark::kMillisecond);
+
+} // namespace
+
+// Ranked preferences (random serial dictatorship, preferences.hpp) on the same entrants: the
+// first choice is the entrant's port above, then 0-2 further distinct ports chosen from
+// other bits of the same word, so 1-3 preferences each (about a third each). Lists are
+// views of port names, read in place through the projection.
+namespace {
+
+struct pref_entrant {
+    std::uint64_t id;
+    int party;
+    std::uint8_t count;
+    std::array<std::string_view, 3> ports;
+};
+
+const std::vector<pref_entrant>& pref_entrants(std::size_t n) {
+    static std::map<std::size_t, std::unique_ptr<std::vector<pref_entrant>>> cache;
+    auto& slot = cache[n];
+    if (!slot) {
+        slot = std::make_unique<std::vector<pref_entrant>>();
+        slot->reserve(n);
+        std::mt19937_64 g(12345); // the same words as policy_entrants
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::uint64_t r = g();
+            const auto first = static_cast<std::size_t>((r >> 32) % 8);
+            pref_entrant e{(i + 1) * 0x9e3779b97f4a7c15ULL,
+                           bench_data::party(r),
+                           static_cast<std::uint8_t>(1 + (r >> 48) % 3),
+                           {}};
+            // Two more distinct ports: offsets 1..7 and 1..6 past the ones already taken.
+            const auto second = (first + 1 + static_cast<std::size_t>((r >> 52) % 7)) % 8;
+            std::size_t third = (second + 1 + static_cast<std::size_t>((r >> 56) % 6)) % 8;
+            if (third == first) {
+                third = (third + 1) % 8;
+            }
+            if (third == second) {
+                third = (third + 1) % 8;
+            }
+            e.ports = {bench_data::ports[first], bench_data::ports[second],
+                       bench_data::ports[third]};
+            slot->push_back(e);
+        }
+    }
+    return *slot;
+}
+
+void BM_draw_policy_preferences(benchmark::State& state) {
+    const auto& es = pref_entrants(static_cast<std::size_t>(state.range(0)));
+    const auto cap = bench_data::capacity();
+    cbpq::draw_options opt;
+    opt.alternates = 182;
+    auto id = [](const pref_entrant& e) { return e.id; };
+    auto prefs = [](const pref_entrant& e) {
+        return std::span<const std::string_view>(e.ports.data(), e.count);
+    };
+    auto party = [](const pref_entrant& e) { return e.party; };
+    for (auto _ : state) {
+        auto res = cbpq::draw_preferences(es, cap, bench_data::key(), opt, id, prefs, party);
+        benchmark::DoNotOptimize(res.result.ports.data());
+    }
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
+BENCHMARK(BM_draw_policy_preferences)
+    ->Name("BM_draw_policy/preferences")
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond);
 
 } // namespace
