@@ -552,11 +552,11 @@ void check_same_add(const cbpq::add_result& g, const cbpq::add_result& w) {
 
 } // namespace
 
-// add_all takes a sorted path of its own over memory_identity_index (sort the blocking keys,
-// compare within runs, merge in ordinal order): it must give add()'s answer to the last field,
-// with blocks at the cap, on an engine that already holds registrations, with the cap on
-// possible links, and leave the index as add() would (later adds agree).
-TEST_CASE("duplicates: the sorted batch path gives the one-by-one answer, field for field") {
+// add_all must give add()'s answer to the last field of every decision (rule, score, fields,
+// the registration linked to), also with blocks at the cap, on an engine that already holds
+// registrations, with the cap on possible links, and leave the index as add() would (later adds
+// agree).
+TEST_CASE("duplicates: add_all gives the one-by-one answer, field for field") {
     const auto rows = generated(4000, 11, 0.1);
     for (const std::size_t cap : {std::size_t{64}, std::size_t{3}}) {
         for (const std::size_t max_possible : {std::size_t{8}, std::size_t{1}}) {
@@ -612,7 +612,7 @@ TEST_CASE("duplicates: the sorted batch path gives the one-by-one answer, field 
     }
 }
 
-TEST_CASE("duplicates: a record too long to store whole takes the one-by-one path") {
+TEST_CASE("duplicates: a record too long to store whole: batch and one by one agree") {
     auto rows = generated(600, 13, 0.1);
     rows[100].address = std::string(70000, 'A'); // cut at 65535 bytes by the index
     rows[101] = rows[100];

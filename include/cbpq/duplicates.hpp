@@ -21,7 +21,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -1289,9 +1288,7 @@ using index_secret = std::array<unsigned char, 16>;
 
 /// The keyed 64-bit hashes of a registration's blocking keys, without duplicates, appended to
 /// `out` (cleared first). Each key is SipHash-2-4 under `secret` over a one-letter tag and the
-/// key bytes; a hash of 0 is reported as 1 (indexes may use 0 to mark an empty slot, and the
-/// batch path needs the keys exactly as the index files them). O(total key length); allocates
-/// only when `scratch` grows.
+/// key bytes. O(total key length); allocates only when `scratch` grows.
 inline void blocking_hashes(const normalized_registration& r, blocking_key keys,
                             const index_secret& secret, std::vector<std::uint64_t>& out,
                             std::string& scratch) {
@@ -1299,11 +1296,8 @@ inline void blocking_hashes(const normalized_registration& r, blocking_key keys,
     const std::uint64_t k0 = detail::load_le64(secret.data());
     const std::uint64_t k1 = detail::load_le64(secret.data() + 8);
     auto emit = [&] {
-        std::uint64_t h = detail::siphash24(
+        const std::uint64_t h = detail::siphash24(
             k0, k1, reinterpret_cast<const unsigned char*>(scratch.data()), scratch.size());
-        if (h == 0) {
-            h = 1;
-        }
         if (std::find(out.begin(), out.end(), h) == out.end()) {
             out.push_back(h);
         }
@@ -1530,40 +1524,6 @@ public:
 #endif
     }
 
-    /// The two halves of prefetch_record, for callers that can issue them far apart (the batch
-    /// path): the fixed-size part first, then the text, whose address the first part holds.
-    /// Optional for an identity_index.
-    void prefetch_record_head(std::uint32_t i) const noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-        __builtin_prefetch(&records_[i]);
-#endif
-    }
-    /// See prefetch_record_head: the text of ordinal i (two cache lines cover most records).
-    void prefetch_record_text(std::uint32_t i) const noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-        const char* p = arena_.data() + records_[i].offset;
-        __builtin_prefetch(p);
-        __builtin_prefetch(p + 64);
-#endif
-    }
-
-    /// The number of low hash bits that choose a block's home slot: the batch path files keys
-    /// in home-slot order, so that its table writes walk memory forwards. Optional for an
-    /// identity_index. noexcept.
-    [[nodiscard]] unsigned home_bits() const noexcept {
-        return static_cast<unsigned>(std::countr_zero(slots_.size()));
-    }
-
-    /// Removes the registrations with ordinals n and above, which must not have been linked
-    /// yet: lets the batch path undo a range that turned out to hold an invalid record.
-    /// Optional for an identity_index. O(1); noexcept.
-    void truncate(std::size_t n) noexcept {
-        if (n < records_.size()) {
-            arena_.resize(records_[n].offset);
-            records_.resize(n);
-        }
-    }
-
     /// Appends the ordinals filed under `key`. O(block size) (at most cap()).
     void candidates(std::uint64_t key, std::vector<std::uint32_t>& out) const {
         if (key == 0) {
@@ -1770,7 +1730,21 @@ public:
                 index_.prefetch_record(c);
             }
         }
-        compare_with(view_of(r), cands_.data(), cands_.data() + cands_.size());
+        const identity_view me = view_of(r);
+        found_.clear();
+        std::size_t possibles = 0;
+        for (const auto c : cands_) {
+            const identity_view other = index_.record(c);
+            if (const auto m = rules_.evaluate(me, other)) {
+                if (m->strength == match_strength::possible) {
+                    if (possibles >= options_.max_possible_per_registration) {
+                        continue;
+                    }
+                    ++possibles;
+                }
+                found_.push_back({c, *m});
+            }
+        }
 
         const std::uint32_t ord = index_.append(r);
         uf_.add();
@@ -1783,7 +1757,25 @@ public:
         add_result out;
         out.candidates = cands_.size();
         const std::size_t first_possible = possible_.size();
-        out.displaced = merge_found(ord);
+        for (const auto& f : found_) {
+            if (f.m.strength == match_strength::same) {
+                const std::uint32_t ra = uf_.find(ord);
+                const std::uint32_t rb = uf_.find(f.other);
+                const std::uint32_t ka = keeper_[ra];
+                const std::uint32_t kb = keeper_[rb];
+                if (ra != rb) {
+                    const std::uint32_t root = uf_.unite(ra, rb);
+                    keeper_[root] = earlier(ka, kb) ? ka : kb;
+                    if (ka == ord && keeper_[root] == ord) {
+                        out.displaced = kb;
+                    }
+                }
+                note_link(ord, f.other, f.m);
+                note_link(f.other, ord, f.m);
+            } else {
+                possible_.push_back({ord, f.other, f.m});
+            }
+        }
         out.result = decide_same(ord);
         if (out.result.decision == dedup_decision::keep) {
             for (std::size_t k = first_possible; k < possible_.size(); ++k) {
@@ -1797,20 +1789,10 @@ public:
     }
 
     /// Adds every record of `range`, read through `proj` (returning a registration_view or a
-    /// type with registration_traits), and returns resolve(). Every record is checked
+    /// type with registration_traits), and returns resolve(). Every record is checked first
     /// (validate_registration); if any is invalid, invalid_input is thrown and nothing is
-    /// added. The answer is the one adding them one by one in range order gives, to the last
-    /// field of every decision.
-    ///
-    /// Over an index that can undo appends (`truncate`, as memory_identity_index), the batch
-    /// path is sorted rather than incremental: normalise and store every record, sort the
-    /// (key, ordinal) pairs so that each block is one run, file the runs in table order, derive
-    /// each registration's candidates from its position in its runs (the members filed before
-    /// it, the cap included), then compare and merge in ordinal order. The pairs compared and
-    /// the order of merges are those of adding one by one; the table and the records are
-    /// walked forwards instead of at random. About 24 bytes per blocking key and 4 per
-    /// candidate of temporary memory. Other indexes take the incremental loop.
-    /// O(n log n + total candidates).
+    /// added. The answer is the one adding them one by one in range order gives.
+    /// O(n + total candidates); normalises into one reused buffer.
     template <std::ranges::forward_range R, class Proj = std::identity>
     std::vector<dedup_result> add_all(R&& range, Proj proj = {}) {
         auto view_of_record = [&](auto&& rec) -> registration_view {
@@ -1821,23 +1803,6 @@ public:
                 return registration_traits<projected>::view(std::invoke(proj, rec));
             }
         };
-        if constexpr (sorted_batch) {
-            const auto n = static_cast<std::size_t>(std::ranges::distance(range));
-            reserve(size() + n);
-            auto it = std::ranges::begin(range);
-            const bool done = add_sorted(n, [&]() -> const normalized_registration& {
-                const registration_view v = view_of_record(*it);
-                ++it;
-                // Checked here rather than in a pass of its own: the record is in cache now,
-                // and a failure undoes the appends (add_sorted).
-                validate_registration(v, options_.normalize);
-                normalize_registration(v, scratch_, options_.normalize);
-                return scratch_;
-            });
-            if (done) {
-                return resolve();
-            }
-        }
         std::size_t n = 0;
         for (auto&& rec : range) {
             validate_registration(view_of_record(rec), options_.normalize);
@@ -1852,17 +1817,9 @@ public:
     }
 
     /// Adds registrations already normalised, in order, and returns the decision of every
-    /// registration in the engine (resolve()). Same answer as add_normalized one by one; same
-    /// batch path as add_all.
+    /// registration in the engine (resolve()).
     std::vector<dedup_result> add_all_normalized(const std::vector<normalized_registration>& rs) {
         reserve(size() + rs.size());
-        if constexpr (sorted_batch) {
-            std::size_t k = 0;
-            if (add_sorted(rs.size(),
-                           [&]() -> const normalized_registration& { return rs[k++]; })) {
-                return resolve();
-            }
-        }
         for (const auto& r : rs) {
             (void)add_normalized(r);
         }
@@ -1917,258 +1874,6 @@ private:
         std::uint32_t a, b;
         match m;
     };
-
-    // The batch path needs to undo appends when a record turns out invalid.
-    static constexpr bool sorted_batch = requires(Index & ix, std::size_t n) { ix.truncate(n); };
-
-    // Evaluates the rules between `me` and the candidates [first, last) (ascending ordinals)
-    // into found_, keeping at most max_possible_per_registration `possible` links.
-    void compare_with(const identity_view& me, const std::uint32_t* first,
-                      const std::uint32_t* last) {
-        found_.clear();
-        std::size_t possibles = 0;
-        for (; first != last; ++first) {
-            const std::uint32_t c = *first;
-            const identity_view other = index_.record(c);
-            if (const auto m = rules_.evaluate(me, other)) {
-                if (m->strength == match_strength::possible) {
-                    if (possibles >= options_.max_possible_per_registration) {
-                        continue;
-                    }
-                    ++possibles;
-                }
-                found_.push_back({c, *m});
-            }
-        }
-    }
-
-    // Merges the `same` links of found_ into ord's cluster and records its `possible` links;
-    // returns the keeper ord displaced, if it became its cluster's keeper.
-    std::optional<std::uint32_t> merge_found(std::uint32_t ord) {
-        std::optional<std::uint32_t> displaced;
-        for (const auto& f : found_) {
-            if (f.m.strength == match_strength::same) {
-                const std::uint32_t ra = uf_.find(ord);
-                const std::uint32_t rb = uf_.find(f.other);
-                const std::uint32_t ka = keeper_[ra];
-                const std::uint32_t kb = keeper_[rb];
-                if (ra != rb) {
-                    const std::uint32_t root = uf_.unite(ra, rb);
-                    keeper_[root] = earlier(ka, kb) ? ka : kb;
-                    if (ka == ord && keeper_[root] == ord) {
-                        displaced = kb;
-                    }
-                }
-                note_link(ord, f.other, f.m);
-                note_link(f.other, ord, f.m);
-            } else {
-                possible_.push_back({ord, f.other, f.m});
-            }
-        }
-        return displaced;
-    }
-
-    // Whether the index stored r whole (memory_identity_index cuts a field at 65535 bytes):
-    // the batch path compares stored records with each other, the incremental path compares
-    // the normalised form with stored ones, so they agree only when nothing was cut.
-    static bool stored_whole(const identity_view& v, const normalized_registration& r) noexcept {
-        return v.id.size() == r.id.size() && v.given.size() == r.given.size() &&
-               v.surname1.size() == r.surname1.size() && v.surname2.size() == r.surname2.size() &&
-               v.document.size() == r.document.size() &&
-               v.document_country.size() == r.document_country.size() &&
-               v.phone.size() == r.phone.size() && v.email.size() == r.email.size() &&
-               v.device.size() == r.device.size() && v.address.size() == r.address.size() &&
-               v.postcode.size() == r.postcode.size() && v.registered == r.registered &&
-               v.birth == r.birth && v.sex == r.sex;
-    }
-
-    // The sorted batch path (see add_all). `next()` returns the next registration, normalised
-    // (it may throw: the appends are undone and the exception passes on). Returns false, with
-    // nothing added, when a record was not stored whole: the caller then adds one by one.
-    template <class Next>
-    bool add_sorted(std::size_t n, Next&& next) {
-        const std::size_t base = index_.size();
-        if (n == 0) {
-            return true;
-        }
-        // 1. Normalise and store every record; collect its blocking keys.
-        std::vector<std::uint64_t> keys;
-        std::vector<std::size_t> keys_end(n);
-        keys.reserve(n * 6);
-        try {
-            for (std::size_t k = 0; k < n; ++k) {
-                const normalized_registration& r = next();
-                const std::uint32_t ord = index_.append(r);
-                if (!stored_whole(index_.record(ord), r)) {
-                    index_.truncate(base);
-                    return false;
-                }
-                blocking_hashes(r, options_.keys, index_.secret(), hashes_, key_scratch_);
-                keys.insert(keys.end(), hashes_.begin(), hashes_.end());
-                keys_end[k] = keys.size();
-            }
-        } catch (...) {
-            index_.truncate(base);
-            throw;
-        }
-
-        // 2. Sort the (key, record) pairs so that each block is one run of ascending records.
-        // The sort key is the hash rotated so that its home-slot bits lead: runs come out in
-        // table order. A counting pass on the top bits, then a small sort per bucket.
-        unsigned shift = 0;
-        if constexpr (requires(const Index& ix) { ix.home_bits(); }) {
-            shift = index_.home_bits();
-        }
-        struct entry {
-            std::uint64_t order;
-            std::uint32_t k;
-        };
-        const std::size_t total = keys.size();
-        const int bits = std::clamp(static_cast<int>(std::bit_width(total / 16)), 1, 16);
-        std::vector<std::size_t> bucket((std::size_t{1} << bits) + 1, 0);
-        for (const auto h : keys) {
-            ++bucket[(std::rotr(h, static_cast<int>(shift)) >> (64 - bits)) + 1];
-        }
-        for (std::size_t b = 1; b < bucket.size(); ++b) {
-            bucket[b] += bucket[b - 1];
-        }
-        std::vector<entry> sorted(total);
-        {
-            std::vector<std::size_t> fill(bucket.begin(), bucket.end() - 1);
-            std::size_t i = 0;
-            for (std::size_t k = 0; k < n; ++k) {
-                for (; i < keys_end[k]; ++i) {
-                    const std::uint64_t o = std::rotr(keys[i], static_cast<int>(shift));
-                    sorted[fill[o >> (64 - bits)]++] = {o, static_cast<std::uint32_t>(k)};
-                }
-            }
-        }
-        std::vector<std::uint64_t>().swap(keys);
-        std::vector<std::size_t>().swap(keys_end);
-        for (std::size_t b = 0; b + 1 < bucket.size(); ++b) {
-            std::sort(sorted.begin() + static_cast<std::ptrdiff_t>(bucket[b]),
-                      sorted.begin() + static_cast<std::ptrdiff_t>(bucket[b + 1]),
-                      [](const entry& x, const entry& y) {
-                          return x.order != y.order ? x.order < y.order : x.k < y.k;
-                      });
-        }
-        std::vector<std::size_t>().swap(bucket);
-
-        // 3. Walk the runs in table order. File each run's members in the index as adding one
-        // by one would (the first ones until the block is full), and compare each member with
-        // the block's earlier members: those stored before the batch, then those of the run
-        // filed before it. A pair that shares several blocks is compared once per block, with
-        // the same outcome each time; the repeats are dropped after sorting.
-        struct pending {
-            std::uint32_t later, earlier;
-            match m;
-        };
-        std::vector<pending> matches;
-        std::vector<std::uint32_t> existing;
-        std::vector<identity_view> members;
-        // Whether entry e belongs to a run of two or more (only those are compared).
-        auto shared = [&](std::size_t e) {
-            return (e > 0 && sorted[e - 1].order == sorted[e].order) ||
-                   (e + 1 < total && sorted[e + 1].order == sorted[e].order);
-        };
-        constexpr std::size_t head_ahead = 32, text_ahead = 16;
-        auto prefetch = [&](std::size_t e, bool text) {
-            if constexpr (requires(const Index& ix, std::uint32_t i) {
-                              ix.prefetch_record_head(i);
-                              ix.prefetch_record_text(i);
-                          }) {
-                if (e < total && shared(e)) {
-                    const auto ord = static_cast<std::uint32_t>(base + sorted[e].k);
-                    if (text) {
-                        index_.prefetch_record_text(ord);
-                    } else {
-                        index_.prefetch_record_head(ord);
-                    }
-                }
-            } else {
-                (void)e;
-                (void)text;
-            }
-        };
-        auto compare = [&](std::uint32_t later, const identity_view& me, std::uint32_t earlier,
-                           const identity_view& other) {
-            if (const auto m = rules_.evaluate(me, other)) {
-                matches.push_back({later, earlier, *m});
-            }
-        };
-        for (std::size_t e = 0; e < head_ahead; ++e) {
-            prefetch(e, false);
-        }
-        for (std::size_t e = 0; e < text_ahead; ++e) {
-            prefetch(e, true);
-        }
-        for (std::size_t a = 0; a < total;) {
-            std::size_t b = a + 1;
-            while (b < total && sorted[b].order == sorted[a].order) {
-                ++b;
-            }
-            const std::uint64_t h = std::rotl(sorted[a].order, static_cast<int>(shift));
-            existing.clear();
-            if (base > 0) {
-                index_.candidates(h, existing);
-            }
-            members.clear();
-            std::size_t in = 0;
-            for (std::size_t p = a; p < b; ++p) {
-                prefetch(p + head_ahead, false);
-                prefetch(p + text_ahead, true);
-                const auto ord = static_cast<std::uint32_t>(base + sorted[p].k);
-                const std::size_t upto = std::min(p - a, in);
-                if (!existing.empty() || upto > 0 || b - a > 1) {
-                    const identity_view me = index_.record(ord);
-                    for (const auto x : existing) {
-                        compare(ord, me, x, index_.record(x));
-                    }
-                    for (std::size_t q = 0; q < upto; ++q) {
-                        compare(ord, me, static_cast<std::uint32_t>(base + sorted[a + q].k),
-                                members[q]);
-                    }
-                    members.push_back(me);
-                }
-                // A full block stays full, so the filed members are a prefix of the run.
-                if (index_.link(h, ord)) {
-                    ++in;
-                }
-            }
-            a = b;
-        }
-        std::vector<entry>().swap(sorted);
-
-        // 4. Merge in ordinal order, each registration's links by ascending candidate, as
-        // adding one by one does (the cap on `possible` links included).
-        std::sort(matches.begin(), matches.end(), [](const pending& x, const pending& y) {
-            return x.later != y.later ? x.later < y.later : x.earlier < y.earlier;
-        });
-        std::size_t next_match = 0;
-        for (std::size_t k = 0; k < n; ++k) {
-            const auto ord = static_cast<std::uint32_t>(base + k);
-            uf_.add();
-            keeper_.push_back(ord);
-            link_.push_back({});
-            found_.clear();
-            std::size_t possibles = 0;
-            for (; next_match < matches.size() && matches[next_match].later == ord; ++next_match) {
-                const pending& m = matches[next_match];
-                if (!found_.empty() && found_.back().other == m.earlier) {
-                    continue; // the same pair met in another block
-                }
-                if (m.m.strength == match_strength::possible) {
-                    if (possibles >= options_.max_possible_per_registration) {
-                        continue;
-                    }
-                    ++possibles;
-                }
-                found_.push_back({m.earlier, m.m});
-            }
-            (void)merge_found(ord);
-        }
-        return true;
-    }
 
     void note_link(std::uint32_t at, std::uint32_t other, const match& m) {
         link_info& l = link_[at];
