@@ -812,7 +812,7 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
             b.limit = limits[p][s];
         }
     }
-    auto less = [&id_proj, &key](const entry& a, const entry& b) {
+    auto less = [&](const entry& a, const entry& b) {
         if (a.key != b.key) {
             return a.key < b.key;
         }
