@@ -166,7 +166,7 @@ const std::vector<pref_entrant>& pref_entrants(std::size_t n) {
 void BM_draw_policy_preferences(benchmark::State& state) {
     const auto& es = pref_entrants(static_cast<std::size_t>(state.range(0)));
     const auto cap = bench_data::capacity();
-    cbpq::draw_options opt;
+    cbpq::draw_options opt = cbpq::preferences_options();
     opt.alternates = 182;
     auto id = [](const pref_entrant& e) { return e.id; };
     auto prefs = [](const pref_entrant& e) {

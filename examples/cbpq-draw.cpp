@@ -7,12 +7,14 @@
 //             [--receipt R.json]
 //
 // --policy: uniform (default) | seniority:S (share S in [0, 1]) | weighted | aging:SPEC
-// (SPEC linear/P[/CAP] or double/P[/CAP]; docs/policies.md). Aging counts days waited up to
-// --draw-date, by default the date the label starts with.
+// (SPEC linear/P[/CAP] or double/P[/CAP]; docs/policies.md) | preferences. Aging counts days
+// waited up to --draw-date, by default the date the label starts with.
 // E.csv: id, port, party (default 1), and for seniority and aging `registered` (YYYY-MM-DD),
-// for weighted `weight`; columns by name in any order; ids are strings.
+// for weighted `weight`; for preferences `preferences` (ports separated by '|', best first)
+// instead of `port`; columns by name in any order; ids are strings.
 // C.csv: port, persons[, parties]. S.csv: port, slot, persons (slots in order of appearance).
-// R.csv: id, port, status (selected | alternate), rank, slot.
+// R.csv: id, port, status (selected | alternate), rank, slot; with preferences also choice
+// (the rank on the entrant's own list of the port it got; empty for alternates).
 // Bad input: exit 2, a message naming file, line and column, and no output file.
 
 #include "draw_files.hpp"
@@ -22,6 +24,7 @@
 #include <cbpq/capacity.hpp>
 #include <cbpq/csv.hpp>
 #include <cbpq/draw.hpp>
+#include <cbpq/preferences.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -35,7 +38,8 @@ constexpr std::string_view usage =
     "usage: cbpq-draw --entrants E.csv (--capacity C.csv | --plan FILE)\n"
     "                 (--seed HEX | --public-values TEXT)\n"
     "                 --label TEXT [--slots S.csv] [--alternates N] [--fill skip|strict]\n"
-    "                 [--max-party N] [--policy uniform|seniority:S|weighted|aging:SPEC]\n"
+    "                 [--max-party N]\n"
+    "                 [--policy uniform|seniority:S|weighted|aging:SPEC|preferences]\n"
     "                 [--draw-date YYYY-MM-DD] --out R.csv [--receipt R.json]\n";
 
 // --policy TEXT into the options. New policies add a branch here and a case in run_draw.
@@ -58,9 +62,12 @@ void parse_policy(const std::string& text, cbpq::draw_options& options) {
     } else if (text.rfind("aging:", 0) == 0) {
         options.policy = cbpq::draw_policy::aging;
         options.aging = cbpq::parse_aging_rule(text);
+    } else if (text == "preferences") {
+        options.policy = cbpq::draw_policy::preferences;
     } else {
-        throw tool::usage_error(
-            "--policy takes uniform, seniority:S, weighted or aging:SPEC, got '" + text + "'");
+        throw tool::usage_error("--policy takes uniform, seniority:S, weighted, aging:SPEC or "
+                                "preferences, got '" +
+                                text + "'");
     }
 }
 
@@ -160,8 +167,17 @@ int body(int argc, char** argv) {
     auto party = [](const tool::csv_entrant& e) { return e.party; };
     auto registered = [](const tool::csv_entrant& e) { return e.registered; };
     auto weight = [](const tool::csv_entrant& e) { return e.weight; };
+    auto prefs = [](const tool::csv_entrant& e) -> const std::vector<std::string>& {
+        return e.preferences;
+    };
+    std::vector<std::vector<std::size_t>> choices; // preferences only
     auto run_draw = [&] {
         switch (options.policy) {
+        case cbpq::draw_policy::preferences: {
+            auto r = cbpq::draw_preferences(entrants, cap, key, options, id, prefs, party);
+            choices = std::move(r.choices);
+            return std::move(r.result);
+        }
         case cbpq::draw_policy::seniority:
             return cbpq::draw_seniority(entrants, cap, key, options, id, port, party, registered);
         case cbpq::draw_policy::weighted:
@@ -179,27 +195,40 @@ int body(int argc, char** argv) {
         std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.rank < b.rank; });
         return v;
     };
+    const bool ranked = options.policy == cbpq::draw_policy::preferences;
     std::string csv;
-    cbpq::csv_append_row(csv, std::vector<std::string>{"id", "port", "status", "rank", "slot"});
+    std::vector<std::string> header{"id", "port", "status", "rank", "slot"};
+    if (ranked) {
+        header.emplace_back("choice");
+    }
+    cbpq::csv_append_row(csv, header);
     for (std::size_t p = 0; p < result.ports.size(); ++p) {
         const auto& pd = result.ports[p];
         for (const auto& s : by_rank(pd.selected)) {
-            cbpq::csv_append_row(csv,
-                                 std::vector<std::string>{
-                                     s.id, pd.port, "selected", std::to_string(s.rank),
-                                     s.slot ? cap.ports[p].slots[*s.slot].label : std::string()});
+            std::vector<std::string> row{s.id, pd.port, "selected", std::to_string(s.rank),
+                                         s.slot ? cap.ports[p].slots[*s.slot].label
+                                                : std::string()};
+            if (ranked) {
+                // A preferences port selects in keyed order, so rank r is selected[r - 1].
+                row.push_back(std::to_string(choices[p][s.rank - 1]));
+            }
+            cbpq::csv_append_row(csv, row);
         }
         for (const auto& a : by_rank(pd.alternates)) {
-            cbpq::csv_append_row(csv, std::vector<std::string>{a.id, pd.port, "alternate",
-                                                               std::to_string(a.rank), ""});
+            std::vector<std::string> row{a.id, pd.port, "alternate", std::to_string(a.rank), ""};
+            if (ranked) {
+                row.emplace_back();
+            }
+            cbpq::csv_append_row(csv, row);
         }
     }
     std::string receipt_json;
     if (receipt_path) {
-        const auto r =
-            cbpq::make_receipt(result, cap, label, seed, source,
-                               cbpq::digest_entrants_for(options.policy, entrants, cap, id, port,
-                                                         party, registered, weight));
+        const auto r = cbpq::make_receipt(
+            result, cap, label, seed, source,
+            ranked ? cbpq::digest_preference_entrants(entrants, cap, id, prefs, party)
+                   : cbpq::digest_entrants_for(options.policy, entrants, cap, id, port, party,
+                                               registered, weight));
         receipt_json = cbpq::receipt_to_json(r);
     }
     tool::write_file_atomic(out_path, csv);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 // cbpq-verify: re-runs the draw a receipt describes and checks it against the entrants and
-// capacity files. Uniform, seniority, weighted and aging receipts; E.csv then needs the
-// columns the policy read (registered for seniority and aging, weight for weighted).
+// capacity files. Uniform, seniority, weighted, aging and preferences receipts; E.csv then
+// needs the columns the policy read (registered for seniority and aging, weight for weighted,
+// preferences instead of port for preferences).
 //
 //   cbpq-verify --receipt R.json --entrants E.csv --capacity C.csv [--slots S.csv]
 //
@@ -29,15 +30,24 @@ int body(int argc, char** argv) {
     const std::string receipt_path = opt.require("receipt");
     const cbpq::receipt r = cbpq::receipt_from_json(tool::read_file(receipt_path), receipt_path);
     const cbpq::day_capacity cap = tool::read_capacity(opt.require("capacity"), opt.get("slots"));
-    // The receipt's policy says which columns the draw read (registered, weight).
+    // The receipt's policy says which columns the draw read (registered, weight, preferences).
     const auto entrants = tool::read_entrants(opt.require("entrants"), cap, r.options.max_party,
                                               tool::columns_for(r.options.policy));
-    const auto report = cbpq::verify(
-        r, entrants, cap, [](const tool::csv_entrant& e) -> const std::string& { return e.id; },
-        [](const tool::csv_entrant& e) -> const std::string& { return e.port; },
-        [](const tool::csv_entrant& e) { return e.party; },
-        [](const tool::csv_entrant& e) { return e.registered; },
-        [](const tool::csv_entrant& e) { return e.weight; });
+    auto id = [](const tool::csv_entrant& e) -> const std::string& { return e.id; };
+    auto party = [](const tool::csv_entrant& e) { return e.party; };
+    const auto report =
+        r.options.policy == cbpq::draw_policy::preferences
+            ? cbpq::verify_preferences(
+                  r, entrants, cap, id,
+                  [](const tool::csv_entrant& e) -> const std::vector<std::string>& {
+                      return e.preferences;
+                  },
+                  party)
+            : cbpq::verify(
+                  r, entrants, cap, id,
+                  [](const tool::csv_entrant& e) -> const std::string& { return e.port; }, party,
+                  [](const tool::csv_entrant& e) { return e.registered; },
+                  [](const tool::csv_entrant& e) { return e.weight; });
     if (!report.ok) {
         std::cout << "NOT verified: " << report.difference << '\n';
         return tool::failed_check;

@@ -2,6 +2,7 @@
 // lists, a naive reference model written from docs/policies.md, order independence, exact
 // shard merge, the bounded partial, strategy-proofness by enumeration, exact probabilities by
 // enumerating orders against frequencies over seeds, and bad input.
+#include <cbpq/audit.hpp>
 #include <cbpq/detail/stats.hpp>
 #include <cbpq/preferences.hpp>
 
@@ -190,6 +191,7 @@ scenario random_scenario(std::mt19937_64& g, int max_list, int min_n, int max_n,
         }
         s.cap.ports.push_back(pc);
     }
+    s.opt.policy = cbpq::draw_policy::preferences;
     s.opt.fill = pick(0, 1) == 0 ? cbpq::fill_rule::skip : cbpq::fill_rule::strict;
     s.opt.alternates = static_cast<std::size_t>(pick(0, 5));
     s.opt.max_party = pick(3, 6);
@@ -257,14 +259,17 @@ TEST_CASE("preferences: single-port lists give exactly the uniform lottery") {
     for (int round = 0; round < 300; ++round) {
         const scenario s = random_scenario(g, 1, 0, round < 280 ? 200 : 6000);
         const cbpq::draw_key key(pref_seed(round), "single-port");
-        const auto uni = cbpq::draw(s.recs, s.cap, key, s.opt, by_id, by_port, by_party);
+        auto uopt = s.opt;
+        uopt.policy = cbpq::draw_policy::uniform;
+        const auto uni = cbpq::draw(s.recs, s.cap, key, uopt, by_id, by_port, by_party);
         const auto res = prefs_draw(s.recs, s.cap, key, s.opt);
-        CHECK(res.result == uni);
+        CHECK(res.result.ports == uni.ports);
+        CHECK(res.result.options().policy == cbpq::draw_policy::preferences);
         for (const auto& c : res.choices) {
             CHECK(std::all_of(c.begin(), c.end(), [](std::size_t r) { return r == 1; }));
         }
         CHECK(cbpq::finish_preferences(collect(s.recs, s.cap, key, s.opt), s.cap, key, s.opt)
-                  .result == uni);
+                  .result.ports == uni.ports);
     }
 }
 
@@ -337,7 +342,7 @@ TEST_CASE("preferences: the partial is bounded by capacity and classes, not by t
     cap.ports.push_back({"a", 10, std::nullopt, {}});
     cap.ports.push_back({"b", 6, 2, {}});
     cap.ports.push_back({"c", 8, std::nullopt, {{"m", 4}, {"n", 4}}});
-    cbpq::draw_options opt;
+    cbpq::draw_options opt = cbpq::preferences_options();
     opt.alternates = 3;
     opt.max_party = 3;
     const cbpq::draw_key key(pref_seed(1), "bounded");
@@ -516,7 +521,7 @@ TEST_CASE("preferences: exact probabilities by enumerating orders vs frequencies
             recs.push_back(
                 {static_cast<std::int64_t>(i + 1), pl.entrants[i].first, pl.entrants[i].second});
         }
-        cbpq::draw_options opt;
+        cbpq::draw_options opt = cbpq::preferences_options();
         opt.fill = pl.fill;
         opt.check_duplicate_ids = false; // ids are 1..n; the check is tested elsewhere
         // outcome index: port index, or ports.size() for nothing.
@@ -587,7 +592,7 @@ TEST_CASE("preferences: a hand-checked example") {
     cap.ports.push_back({"b", 3, std::nullopt, {}});
     const std::vector<prec> recs = {{1, {"a", "b"}, 2}, {2, {"a"}, 1}, {3, {"b", "a"}, 1},
                                     {4, {"a", "b"}, 1}, {5, {"b"}, 2}, {6, {"a", "b"}, 1}};
-    cbpq::draw_options opt;
+    cbpq::draw_options opt = cbpq::preferences_options();
     opt.alternates = 2;
     const cbpq::draw_key key(pref_seed(0), "example");
     const auto res = prefs_draw(recs, cap, key, opt);
@@ -605,9 +610,9 @@ TEST_CASE("preferences: bad input is refused naming the entrant and field") {
         for (int path = 0; path < 2; ++path) {
             try {
                 if (path == 0) {
-                    (void)prefs_draw(v, cap, key, {});
+                    (void)prefs_draw(v, cap, key, cbpq::preferences_options());
                 } else {
-                    (void)collect(v, cap, key, {});
+                    (void)collect(v, cap, key, cbpq::preferences_options());
                 }
                 FAIL("accepted bad input: " << words);
             } catch (const cbpq::invalid_input& e) {
@@ -640,20 +645,27 @@ TEST_CASE("preferences: bad input is refused naming the entrant and field") {
     cbpq::draw_options sen;
     sen.policy = cbpq::draw_policy::seniority;
     CHECK_THROWS_AS((void)prefs_draw({{1, {"a"}, 1}}, cap, key, sen), cbpq::invalid_input);
+    CHECK_THROWS_AS((void)prefs_draw({{1, {"a"}, 1}}, cap, key, cbpq::draw_options{}),
+                    cbpq::invalid_input);
+    const std::vector<prec> one{{1, {"a"}, 1}};
+    CHECK_THROWS_AS(
+        (void)cbpq::draw(one, cap, key, cbpq::preferences_options(), by_id, by_port, by_party),
+        cbpq::invalid_input);
     // Partials of another draw, capacity or options are refused.
     const std::vector<prec> v{{1, {"a", "b"}, 1}, {2, {"b"}, 1}};
-    const auto part = collect(v, cap, key, {});
-    cbpq::draw_options more;
+    const auto popt = cbpq::preferences_options();
+    const auto part = collect(v, cap, key, popt);
+    cbpq::draw_options more = popt;
     more.alternates = 3;
     CHECK_THROWS_AS((void)cbpq::finish_preferences(part, cap, key, more), cbpq::invalid_input);
     CHECK_THROWS_AS(
-        (void)cbpq::finish_preferences(part, cap, cbpq::draw_key(pref_seed(3), "x"), {}),
+        (void)cbpq::finish_preferences(part, cap, cbpq::draw_key(pref_seed(3), "x"), popt),
         cbpq::invalid_input);
     CHECK_THROWS_AS((void)cbpq::merge_preference_partials(part, collect(v, cap, key, more)),
                     cbpq::invalid_input);
     // The same id in two shards is caught when finishing.
     const auto twice = cbpq::merge_preference_partials(part, part);
-    CHECK_THROWS_AS((void)cbpq::finish_preferences(twice, cap, key, {}), cbpq::invalid_input);
+    CHECK_THROWS_AS((void)cbpq::finish_preferences(twice, cap, key, popt), cbpq::invalid_input);
 }
 
 TEST_CASE("preferences: string ids and choice ranks") {
@@ -687,4 +699,67 @@ TEST_CASE("preferences: string ids and choice ranks") {
         }
     }
     CHECK(r.result.ports[0].selected[0].id == first);
+}
+
+TEST_CASE("preferences: receipts record the policy and verify, a changed list does not") {
+    cbpq::day_capacity cap;
+    cap.ports.push_back({"a", 3, std::nullopt, {}});
+    cap.ports.push_back({"b", 4, 2, {}});
+    std::vector<prec> v;
+    for (std::int64_t i = 1; i <= 12; ++i) {
+        v.push_back({i * 11,
+                     i % 3 == 0   ? std::vector<std::string>{"b"}
+                     : i % 3 == 1 ? std::vector<std::string>{"a", "b"}
+                                  : std::vector<std::string>{"b", "a"},
+                     1 + static_cast<int>(i % 2)});
+    }
+    const cbpq::seed s = pref_seed(9);
+    const cbpq::draw_key key(s, "2023-06-30");
+    auto opt = cbpq::preferences_options();
+    opt.alternates = 2;
+    const auto res = prefs_draw(v, cap, key, opt);
+    const auto rec =
+        cbpq::make_receipt(res.result, cap, "2023-06-30", s, {},
+                           cbpq::digest_preference_entrants(v, cap, by_id, by_prefs, by_party));
+    const std::string json = cbpq::receipt_to_json(rec);
+    CHECK(json.find("\"name\": \"preferences\"") != std::string::npos);
+    const auto back = cbpq::receipt_from_json(json, "r.json");
+    CHECK(back == rec);
+    CHECK(cbpq::verify_preferences(back, v, cap, by_id, by_prefs, by_party).ok);
+    // Integer port indexes digest as their names.
+    struct irec {
+        std::int64_t id;
+        std::vector<int> preferences;
+        int party;
+    };
+    std::vector<irec> iv;
+    for (const auto& r : v) {
+        std::vector<int> l;
+        for (const auto& p : r.preferences) {
+            l.push_back(p == "a" ? 0 : 1);
+        }
+        iv.push_back({r.id, l, r.party});
+    }
+    CHECK(cbpq::digest_preference_entrants(
+              iv, cap, [](const irec& r) { return r.id; },
+              [](const irec& r) -> const std::vector<int>& { return r.preferences; },
+              [](const irec& r) { return r.party; }) == rec.entrants);
+    // The same ports in another order is another entrant set.
+    auto w = v;
+    w[0].preferences = {"b", "a"};
+    const auto rep = cbpq::verify_preferences(back, w, cap, by_id, by_prefs, by_party);
+    CHECK_FALSE(rep.ok);
+    CHECK(rep.difference.rfind("entrants:", 0) == 0);
+    CHECK(rep.difference.find("preferences") != std::string::npos);
+    // A receipt whose result was edited no longer verifies.
+    auto edited = back;
+    std::swap(edited.result[0].selected.front(), edited.result[0].selected.back());
+    CHECK_FALSE(cbpq::verify_preferences(edited, v, cap, by_id, by_prefs, by_party).ok);
+    // verify() refuses a preferences receipt; verify_preferences refuses the others.
+    CHECK_THROWS_AS((void)cbpq::verify(back, v, cap, by_id, by_port, by_party),
+                    cbpq::invalid_input);
+    auto uniform = back;
+    uniform.options.policy = cbpq::draw_policy::uniform;
+    CHECK_THROWS_AS((void)cbpq::verify_preferences(uniform, v, cap, by_id, by_prefs, by_party),
+                    cbpq::invalid_input);
 }

@@ -33,12 +33,16 @@ struct csv_entrant {
     std::int64_t registered = 0;
     /// Column `weight`, when the policy reads it.
     double weight = 1.0;
+    /// Column `preferences` (ports separated by '|', best first), when the policy reads it.
+    std::vector<std::string> preferences;
 };
 
 /// The optional columns a draw policy reads from E.csv (each then required).
 struct entrant_columns {
     bool registered = false;
     bool weight = false;
+    /// `preferences` replaces `port` (which is then optional and ignored).
+    bool preferences = false;
 };
 
 /// The columns policy `p` reads.
@@ -46,6 +50,7 @@ inline entrant_columns columns_for(cbpq::draw_policy p) {
     entrant_columns c;
     c.registered = p == cbpq::draw_policy::seniority || p == cbpq::draw_policy::aging;
     c.weight = p == cbpq::draw_policy::weighted;
+    c.preferences = p == cbpq::draw_policy::preferences;
     return c;
 }
 
@@ -175,14 +180,22 @@ inline cbpq::day_capacity read_capacity(const std::string& path,
 /// Reads E.csv: columns by name in any order, `id` and `port` required, `party` optional
 /// (default 1); other columns ignored. Refuses empty ids, unknown ports, parties outside
 /// 1..max_party and duplicate ids.
-/// `columns` names the policy's extra columns: `registered` (a date YYYY-MM-DD) and `weight`
-/// (a decimal number, finite, from 2^-100 to 2^100), required when asked for.
+/// `columns` names the policy's extra columns: `registered` (a date YYYY-MM-DD), `weight`
+/// (a decimal number, finite, from 2^-100 to 2^100) and `preferences` (known ports separated
+/// by '|', best first, none empty or repeated; `port` is then not read and e.port is the
+/// first choice), required when asked for.
 inline std::vector<csv_entrant> read_entrants(const std::string& path,
                                               const cbpq::day_capacity& cap, std::int64_t max_party,
                                               entrant_columns columns = {}) {
     const cbpq::csv_table t = cbpq::parse_csv(read_file(path), path);
     const std::size_t id_col = t.require_column("id");
-    const std::size_t port_col = t.require_column("port");
+    std::optional<std::size_t> port_col;
+    std::optional<std::size_t> prefs_col;
+    if (columns.preferences) {
+        prefs_col = t.require_column("preferences");
+    } else {
+        port_col = t.require_column("port");
+    }
     const auto party_col = t.find_column("party");
     std::optional<std::size_t> reg_col;
     std::optional<std::size_t> weight_col;
@@ -207,9 +220,39 @@ inline std::vector<csv_entrant> read_entrants(const std::string& path,
                    "duplicate id '" + e.id + "' (first on line " + std::to_string(it->second) +
                        ")");
         }
-        e.port = t.rows[r].fields[port_col];
-        if (cap.find(e.port) == nullptr) {
-            t.fail(r, port_col, "unknown port '" + e.port + "'");
+        if (port_col) {
+            e.port = t.rows[r].fields[*port_col];
+            if (cap.find(e.port) == nullptr) {
+                t.fail(r, *port_col, "unknown port '" + e.port + "'");
+            }
+        }
+        if (prefs_col) {
+            const std::string& f = t.rows[r].fields[*prefs_col];
+            if (f.empty()) {
+                t.fail(r, *prefs_col, "no port listed");
+            }
+            std::size_t from = 0;
+            for (;;) {
+                const std::size_t bar = f.find('|', from);
+                std::string name = f.substr(from, bar == std::string::npos ? bar : bar - from);
+                if (name.empty()) {
+                    t.fail(r, *prefs_col, "empty port name in the list '" + f + "'");
+                }
+                if (cap.find(name) == nullptr) {
+                    t.fail(r, *prefs_col, "unknown port '" + name + "'");
+                }
+                for (const auto& earlier : e.preferences) {
+                    if (earlier == name) {
+                        t.fail(r, *prefs_col, "port '" + name + "' listed twice");
+                    }
+                }
+                e.preferences.push_back(std::move(name));
+                if (bar == std::string::npos) {
+                    break;
+                }
+                from = bar + 1;
+            }
+            e.port = e.preferences.front();
         }
         if (party_col) {
             e.party = count_field(t, r, *party_col, 1, max_party);

@@ -12,6 +12,7 @@
 #include "detail/json.hpp"
 #include "draw.hpp"
 #include "error.hpp"
+#include "preferences.hpp"
 #include "random.hpp"
 
 #include <algorithm>
@@ -589,10 +590,12 @@ inline std::string id_from_json(const json_reader& rd, const json_value& v, std:
             rd.fail(rd.member(policy, "draw_date"), "draw_date", "expected a date YYYY-MM-DD");
         }
         r.options.draw_day = detail::day_number(*d);
+    } else if (policy_name == "preferences") {
+        r.options.policy = draw_policy::preferences;
     } else {
         rd.fail(rd.member(policy, "name"), "name",
-                "unknown policy (this verifier knows 'uniform', 'seniority', 'weighted' and "
-                "'aging')");
+                "unknown policy (this verifier knows 'uniform', 'seniority', 'weighted', "
+                "'aging' and 'preferences')");
     }
     const std::string fill = rd.string(policy, "fill");
     if (fill == "skip") {
@@ -750,25 +753,12 @@ inline std::string describe_result_difference(const std::vector<receipt_port>& w
     return {};
 }
 
-} // namespace detail
-
-/// Re-runs the draw a receipt describes on the given entrants and capacity and reports the
-/// first difference, checking in this order: format and specification versions; the seed
-/// against its source (public values or commitment and reveal); the draw key against seed
-/// and label; the result digest against the receipt's own result (a tampered receipt); the
-/// capacity; the entrant count and digest; then the recomputed result, entry by entry.
-/// Differences are values (ok == false with a message); bad entrants or capacity still throw
-/// invalid_input, as for draw(). O(n log n) for the entrant digest plus the draw.
-///
-/// Every policy is re-run: `registered_proj` (an integer day number) is read for seniority and
-/// aging receipts and `weight_proj` (a number) for weighted ones, and the entrant digest covers
-/// the fields the policy reads (digest_entrants_for), so a changed registration date or weight
-/// fails at the entrant digest with a reason.
-template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj,
-          class RegProj, class WeightProj>
-[[nodiscard]] verification_report
-verify(const receipt& r, const R& entrants, const day_capacity& capacity, IdProj id_proj,
-       PortProj port_proj, PartyProj party_proj, RegProj registered_proj, WeightProj weight_proj) {
+// The checks every policy's verification shares, in order: format and specification versions;
+// the seed against its source; the draw key against seed and label; the result digest
+// against the receipt's own result; the capacity; the kind of the ids. ok if all pass.
+template <class RawId>
+[[nodiscard]] verification_report verify_receipt_common(const receipt& r,
+                                                        const day_capacity& capacity) {
     auto fail = [](std::string m) { return verification_report{false, std::move(m)}; };
     if (r.format != receipt_format_version) {
         return fail("format: receipt says '" + r.format + "', this verifier reads '" +
@@ -794,7 +784,7 @@ verify(const receipt& r, const R& entrants, const day_capacity& capacity, IdProj
         break;
     }
     case seed_source::kind::reveal: {
-        const auto secret = detail::hex_to_bytes(r.source.secret_hex);
+        const auto secret = hex_to_bytes(r.source.secret_hex);
         if (!secret) {
             return fail("seed: the revealed secret is not hexadecimal");
         }
@@ -811,9 +801,9 @@ verify(const receipt& r, const R& entrants, const day_capacity& capacity, IdProj
     }
     }
     const draw_key key(r.seed, r.label);
-    if (detail::to_hex(key.bytes()) != r.draw_key) {
-        return fail("draw_key: seed and label give " + detail::to_hex(key.bytes()) +
-                    ", the receipt says " + r.draw_key);
+    if (to_hex(key.bytes()) != r.draw_key) {
+        return fail("draw_key: seed and label give " + to_hex(key.bytes()) + ", the receipt says " +
+                    r.draw_key);
     }
     {
         std::string digest;
@@ -827,15 +817,48 @@ verify(const receipt& r, const R& entrants, const day_capacity& capacity, IdProj
                         ", the receipt says " + r.result_digest + " (the receipt was altered)");
         }
     }
-    if (auto d = detail::describe_capacity_difference(r.capacity, capacity); !d.empty()) {
+    if (auto d = describe_capacity_difference(r.capacity, capacity); !d.empty()) {
         return fail(d);
+    }
+    if (id_kind_of<RawId>() != r.id_kind) {
+        return fail("entrants: the receipt's ids are of kind " + r.id_kind + ", the given ids " +
+                    std::string(id_kind_of<RawId>()));
+    }
+    return {};
+}
+
+} // namespace detail
+
+/// Re-runs the draw a receipt describes on the given entrants and capacity and reports the
+/// first difference, checking in this order: format and specification versions; the seed
+/// against its source (public values or commitment and reveal); the draw key against seed
+/// and label; the result digest against the receipt's own result (a tampered receipt); the
+/// capacity; the entrant count and digest; then the recomputed result, entry by entry.
+/// Differences are values (ok == false with a message); bad entrants or capacity still throw
+/// invalid_input, as for draw(). O(n log n) for the entrant digest plus the draw.
+///
+/// Every policy is re-run: `registered_proj` (an integer day number) is read for seniority and
+/// aging receipts and `weight_proj` (a number) for weighted ones, and the entrant digest covers
+/// the fields the policy reads (digest_entrants_for), so a changed registration date or weight
+/// fails at the entrant digest with a reason. A preferences receipt is refused here
+/// (invalid_input naming `policy`): verify_preferences reads the ranked lists.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj,
+          class RegProj, class WeightProj>
+[[nodiscard]] verification_report
+verify(const receipt& r, const R& entrants, const day_capacity& capacity, IdProj id_proj,
+       PortProj port_proj, PartyProj party_proj, RegProj registered_proj, WeightProj weight_proj) {
+    auto fail = [](std::string m) { return verification_report{false, std::move(m)}; };
+    if (r.options.policy == draw_policy::preferences) {
+        detail::throw_invalid_input("receipt", "policy",
+                                    "a 'preferences' receipt needs the entrants' ranked lists: "
+                                    "call verify_preferences");
     }
     using ref = std::ranges::range_reference_t<const R>;
     using raw_id = std::remove_cvref_t<std::invoke_result_t<IdProj&, ref>>;
-    if (detail::id_kind_of<raw_id>() != r.id_kind) {
-        return fail("entrants: the receipt's ids are of kind " + r.id_kind + ", the given ids " +
-                    std::string(detail::id_kind_of<raw_id>()));
+    if (auto common = detail::verify_receipt_common<raw_id>(r, capacity); !common.ok) {
+        return common;
     }
+    const draw_key key(r.seed, r.label);
     const entrant_digest d =
         digest_entrants_for(r.options.policy, entrants, capacity, id_proj, port_proj, party_proj,
                             registered_proj, weight_proj);
@@ -891,6 +914,11 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
 [[nodiscard]] verification_report verify(const receipt& r, const R& entrants,
                                          const day_capacity& capacity, IdProj id_proj,
                                          PortProj port_proj, PartyProj party_proj) {
+    if (r.options.policy == draw_policy::preferences) {
+        detail::throw_invalid_input("receipt", "policy",
+                                    "a 'preferences' receipt needs the entrants' ranked lists: "
+                                    "call verify_preferences");
+    }
     if (r.options.policy != draw_policy::uniform) {
         detail::throw_invalid_input("receipt", "policy",
                                     "a '" + std::string(to_string(r.options.policy)) +
@@ -922,6 +950,94 @@ void verify_or_throw(const receipt& r, const R& entrants, const day_capacity& ca
     if (!rep.ok) {
         detail::throw_verification_failure(rep.difference);
     }
+}
+
+/// The entrant digest of a preferences receipt: SHA-256 over "cbpq-v0 entrants preferences",
+/// u64(count) and the sorted records str(canonical id bytes) || u64(party) || u64(list
+/// length) || str(port name) for each listed port, best first (docs/receipts.md). So the
+/// same ports in another order, or another port, change the digest. Ports given as capacity
+/// indexes are written by name. O(n log n); allocates O(n). Throws invalid_input on an unknown
+/// port index.
+template <std::ranges::forward_range R, class IdProj, class PrefProj, class PartyProj>
+[[nodiscard]] entrant_digest
+digest_preference_entrants(const R& entrants, const day_capacity& capacity, IdProj id_proj,
+                           PrefProj prefs_proj, PartyProj party_proj) {
+    std::vector<std::string> records;
+    for (const auto& e : entrants) {
+        std::string r;
+        const auto& id = std::invoke(id_proj, e);
+        detail::put_str(r, canonical_id_bytes(id));
+        detail::put_u64(
+            r, static_cast<std::uint64_t>(static_cast<std::int64_t>(std::invoke(party_proj, e))));
+        const auto& list = std::invoke(prefs_proj, e);
+        std::string ports;
+        std::uint64_t n = 0;
+        for (const auto& port : list) {
+            using port_t = std::remove_cvref_t<decltype(port)>;
+            if constexpr (std::integral<port_t>) {
+                if (port < 0 || static_cast<std::uint64_t>(port) >= capacity.ports.size()) {
+                    detail::throw_invalid_input("entrant " + id_text(id), "preferences",
+                                                "unknown port index");
+                }
+                detail::put_str(ports, capacity.ports[static_cast<std::size_t>(port)].port);
+            } else {
+                detail::put_str(ports, std::string_view(port));
+            }
+            ++n;
+        }
+        detail::put_u64(r, n);
+        r += ports;
+        records.push_back(std::move(r));
+    }
+    std::sort(records.begin(), records.end());
+    detail::sha256 h;
+    h.update("cbpq-v0 entrants preferences");
+    std::string count;
+    detail::put_u64(count, records.size());
+    h.update(count);
+    for (const auto& r : records) {
+        h.update(r);
+    }
+    return entrant_digest{records.size(), detail::to_hex(h.finish())};
+}
+
+/// verify() for a preferences receipt: the shared checks (versions, seed, key, result digest,
+/// capacity, id kind), then the entrant digest over ids, parties and ranked lists
+/// (digest_preference_entrants), then draw_preferences re-run and compared entry by entry.
+/// Differences are values; bad entrants still throw invalid_input, as for draw_preferences;
+/// a receipt of another policy throws invalid_input naming `policy`. O(n log n).
+template <std::ranges::forward_range R, class IdProj, class PrefProj, class PartyProj>
+[[nodiscard]] verification_report verify_preferences(const receipt& r, const R& entrants,
+                                                     const day_capacity& capacity, IdProj id_proj,
+                                                     PrefProj prefs_proj, PartyProj party_proj) {
+    if (r.options.policy != draw_policy::preferences) {
+        detail::throw_invalid_input("receipt", "policy",
+                                    "a '" + std::string(to_string(r.options.policy)) +
+                                        "' receipt is verified by verify, not verify_preferences");
+    }
+    using ref = std::ranges::range_reference_t<const R>;
+    using raw_id = std::remove_cvref_t<std::invoke_result_t<IdProj&, ref>>;
+    if (auto common = detail::verify_receipt_common<raw_id>(r, capacity); !common.ok) {
+        return common;
+    }
+    const entrant_digest d =
+        digest_preference_entrants(entrants, capacity, id_proj, prefs_proj, party_proj);
+    if (d.count != r.entrants.count || d.sha256 != r.entrants.sha256) {
+        return verification_report{
+            false, "entrants: the receipt has " + std::to_string(r.entrants.count) +
+                       " entrants with digest " + r.entrants.sha256 + ", the given set has " +
+                       std::to_string(d.count) + " with digest " + d.sha256 +
+                       " (ids, parties and preferences)"};
+    }
+    const draw_key key(r.seed, r.label);
+    const auto recomputed = receipt_result(
+        draw_preferences(entrants, capacity, key, r.options, id_proj, prefs_proj, party_proj)
+            .result,
+        capacity);
+    if (auto diff = detail::describe_result_difference(r.result, recomputed); !diff.empty()) {
+        return verification_report{false, diff};
+    }
+    return {};
 }
 
 /// Version of the partial-draw text form.

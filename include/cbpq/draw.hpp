@@ -48,8 +48,9 @@ inline constexpr std::string_view draw_spec_version = "cbpq-draw-v0";
 /// - weighted: by the Efraimidis-Spirakis value E / w of each entrant's weight w
 ///   (draw_weighted and friends; docs/policies.md);
 /// - aging: weighted, with the weight a function of the days waited (draw_aging).
-/// Ranked preferences are planned as a further value.
-enum class draw_policy : std::uint8_t { uniform, seniority, weighted, aging };
+/// - preferences: one keyed order over all entrants, each taking the first port on its ranked
+///   list with room for its party (draw_preferences in preferences.hpp).
+enum class draw_policy : std::uint8_t { uniform, seniority, weighted, aging, preferences };
 
 /// How an aging draw turns days waited into a weight (docs/policies.md, "Aging"). For d days:
 /// - linear, period P: w = 1 + d / P (binary64: one division, then one addition);
@@ -138,7 +139,7 @@ enum class not_selected_reason : std::uint8_t { none, did_not_fit, not_reached }
     return f == fill_rule::strict ? "strict" : "skip";
 }
 
-/// Text form of a policy: "uniform", "seniority", "weighted" or "aging".
+/// Text form of a policy: "uniform", "seniority", "weighted", "aging" or "preferences".
 [[nodiscard]] constexpr std::string_view to_string(draw_policy p) noexcept {
     switch (p) {
     case draw_policy::seniority:
@@ -147,6 +148,8 @@ enum class not_selected_reason : std::uint8_t { none, did_not_fit, not_reached }
         return "weighted";
     case draw_policy::aging:
         return "aging";
+    case draw_policy::preferences:
+        return "preferences";
     default:
         return "uniform";
     }
@@ -463,7 +466,8 @@ inline void validate_options(const draw_options& o, draw_policy expected = draw_
         throw_invalid_input("draw options", "alternates", "waiting list is unreasonably long");
     }
     if (o.policy != draw_policy::uniform && o.policy != draw_policy::seniority &&
-        o.policy != draw_policy::weighted && o.policy != draw_policy::aging) {
+        o.policy != draw_policy::weighted && o.policy != draw_policy::aging &&
+        o.policy != draw_policy::preferences) {
         throw_invalid_input("draw options", "policy", "unknown draw policy");
     }
     if (o.policy != expected) {

@@ -114,6 +114,14 @@ struct preferences_partial {
     friend bool operator==(const preferences_partial&, const preferences_partial&) = default;
 };
 
+/// The default options with policy draw_policy::preferences, which every preferences function
+/// requires. O(1), no throw.
+[[nodiscard]] inline draw_options preferences_options() noexcept {
+    draw_options o;
+    o.policy = draw_policy::preferences;
+    return o;
+}
+
 /// How a host record is read when no projections are given: members `.id`, `.preferences`
 /// (a range of port names or capacity indexes, best first) and `.party`. Specialise for record
 /// types that cannot change.
@@ -529,7 +537,7 @@ private:
 };
 
 inline void validate_preferences_setup(const day_capacity& capacity, const draw_options& options) {
-    validate_options(options);
+    validate_options(options, draw_policy::preferences);
     validate_capacity(capacity);
     if (capacity.ports.size() >= std::numeric_limits<std::uint32_t>::max()) {
         throw_invalid_input("capacity", "ports", "too many ports");
@@ -846,8 +854,8 @@ auto draw_preferences_prefix(const R& entrants, const day_capacity& capacity, co
 /// the first party that reaches it on its list and does not fit. Per port, the waiting list
 /// is the first `alternates` entrants in keyed order that list the port and were selected
 /// nowhere. Strategy-proof (docs/policies.md). A pure function of (key, entrant set,
-/// capacity, options); entrants that list one port get exactly draw()'s result.
-/// `options.policy` must be uniform (the policy is chosen by calling this function).
+/// capacity, options); entrants that list one port get exactly draw()'s result (its ports).
+/// `options.policy` must be draw_policy::preferences (so receipts record the policy).
 /// O(n (1 + list length)) plus O(b log b) for a prefix of b = O(capacity + ports x
 /// alternates) entrants in the common case; if that prefix cannot be proved sufficient it
 /// falls back to collect_preferences + finish_preferences (exact as well). Validates
@@ -885,7 +893,8 @@ template <std::ranges::forward_range R, class IdProj, class PrefProj, class Part
 /// .preferences, .party by default).
 template <std::ranges::forward_range R>
 [[nodiscard]] auto draw_preferences(const R& entrants, const day_capacity& capacity,
-                                    const draw_key& key, const draw_options& options = {}) {
+                                    const draw_key& key,
+                                    const draw_options& options = preferences_options()) {
     using T = std::remove_cvref_t<std::ranges::range_reference_t<const R>>;
     return draw_preferences(
         entrants, capacity, key, options,
