@@ -219,76 +219,6 @@ void check_party(std::int64_t party, const IdT& id, const draw_options& options)
     }
 }
 
-// Calls visit(iterator, key) for every entrant in input order; integer ids are keyed eight at
-// a time in independent SipHash lanes, as collect_draw does.
-template <class R, class IdProj, class Visit>
-void for_each_entrant_key(const R& entrants, const draw_key& key, IdProj& id_proj, Visit&& visit) {
-    using ref = std::ranges::range_reference_t<const R>;
-    using raw_id = std::remove_cvref_t<std::invoke_result_t<IdProj&, ref>>;
-    using It = std::ranges::iterator_t<const R>;
-    auto it = std::ranges::begin(entrants);
-    const auto last = std::ranges::end(entrants);
-    if constexpr (integer_id<raw_id>) {
-        const lane_keys_fn lanes = best_lane_keys();
-        std::uint64_t values[8];
-        std::uint64_t tags[8];
-        std::uint64_t keys[8];
-        It its[8];
-        for (;;) {
-            std::size_t n = 0;
-            for (; n < 8 && it != last; ++n, ++it) {
-                its[n] = it;
-                const auto [tag, value] = integer_id_parts(std::invoke(id_proj, *it));
-                tags[n] = tag;
-                values[n] = value;
-            }
-            if (n == 8) {
-                lanes(key.k0(), key.k1(), values, tags, keys);
-            } else {
-                for (std::size_t i = 0; i < n; ++i) {
-                    keys[i] = siphash24_tagged_u64(key.k0(), key.k1(),
-                                                   static_cast<unsigned char>(tags[i]), values[i]);
-                }
-            }
-            for (std::size_t i = 0; i < n; ++i) {
-                visit(its[i], keys[i]);
-            }
-            if (n < 8) {
-                break;
-            }
-        }
-    } else {
-        for (; it != last; ++it) {
-            visit(it, key.entrant_key(std::invoke(id_proj, *it)));
-        }
-    }
-}
-
-// After pass one flagged possible duplicate keys: a second keyed pass finds the entrants with
-// flagged keys and compares their ids (see duplicate_filter in draw.hpp).
-template <class R, class IdProj>
-void resolve_duplicates(const R& entrants, const draw_key& key, IdProj& id_proj,
-                        duplicate_filter& dups) {
-    using It = std::ranges::iterator_t<const R>;
-    dups.seal();
-    std::vector<std::pair<std::uint64_t, It>> found;
-    for_each_entrant_key(entrants, key, id_proj, [&](It at, std::uint64_t k) {
-        if (dups.flagged(k)) {
-            found.emplace_back(k, at);
-        }
-    });
-    std::sort(found.begin(), found.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (std::size_t i = 0; i < found.size(); ++i) {
-        for (std::size_t j = i + 1; j < found.size() && found[j].first == found[i].first; ++j) {
-            if (compare_ids(std::invoke(id_proj, *found[i].second),
-                            std::invoke(id_proj, *found[j].second)) == 0) {
-                throw_duplicate(std::invoke(id_proj, *found[i].second));
-            }
-        }
-    }
-}
-
 // The global walk of random serial dictatorship: entrants are offered in (key, id) order;
 // each takes the first port on its list that is still walking and has room for the whole
 // party (first fit in slot order). Per port, the state and the bookkeeping (walk end, waiting
@@ -568,15 +498,7 @@ template <std::ranges::forward_range R, class IdProj, class PrefProj, class Part
     using entry = detail::pending_entry<It>;
 
     detail::validate_preferences_setup(capacity, options);
-    std::size_t hint = 4096;
-    if constexpr (std::ranges::sized_range<const R>) {
-        hint = static_cast<std::size_t>(std::ranges::size(entrants)) + 1;
-    }
     const detail::port_lookup lookup(capacity);
-    std::optional<detail::duplicate_filter> dups;
-    if (options.check_duplicate_ids) {
-        dups.emplace(hint);
-    }
     detail::class_table table;
     std::vector<detail::bounded_bucket<entry>> buckets;
     auto less = [&id_proj](const entry& a, const entry& b) {
@@ -587,34 +509,28 @@ template <std::ranges::forward_range R, class IdProj, class PrefProj, class Part
     };
     std::vector<std::uint32_t> list;
     std::vector<std::uint32_t> set;
-    std::uint64_t count = 0;
-    detail::for_each_entrant_key(entrants, key, id_proj, [&](It at, std::uint64_t k) {
-        const auto& id = std::invoke(id_proj, *at);
-        detail::read_preferences(std::invoke(prefs_proj, *at), id, capacity, lookup, list, set,
-                                 true);
-        const auto party = static_cast<std::int64_t>(std::invoke(party_proj, *at));
-        detail::check_party(party, id, options);
-        if (dups) {
-            dups->add(k);
-        }
-        ++count;
-        const std::size_t c = table.find_or_add(set, party);
-        if (c == buckets.size()) {
-            buckets.emplace_back();
-            buckets.back().limit = detail::class_limit(capacity, set, party, options.alternates);
-        }
-        auto& b = buckets[c];
-        if (k > b.threshold) {
-            return;
-        }
-        b.buf.push_back(entry{k, at});
-        if (CBPQ_UNLIKELY(b.buf.size() >= 2 * b.limit)) {
-            detail::trim_bucket(b, less);
-        }
-    });
-    if (dups && dups->finish_adds()) {
-        detail::resolve_duplicates(entrants, key, id_proj, *dups);
-    }
+    const std::uint64_t count = detail::keyed_pass(
+        entrants, key, id_proj, options.check_duplicate_ids, [&](It at, std::uint64_t k) {
+            const auto& id = std::invoke(id_proj, *at);
+            detail::read_preferences(std::invoke(prefs_proj, *at), id, capacity, lookup, list, set,
+                                     true);
+            const auto party = static_cast<std::int64_t>(std::invoke(party_proj, *at));
+            detail::check_party(party, id, options);
+            const std::size_t c = table.find_or_add(set, party);
+            if (c == buckets.size()) {
+                buckets.emplace_back();
+                buckets.back().limit =
+                    detail::class_limit(capacity, set, party, options.alternates);
+            }
+            auto& b = buckets[c];
+            if (k > b.threshold) {
+                return;
+            }
+            b.buf.push_back(entry{k, at});
+            if (CBPQ_UNLIKELY(b.buf.size() >= 2 * b.limit)) {
+                detail::trim_bucket(b, less);
+            }
+        });
 
     preferences_partial<Id> out;
     out.key_bytes = key.bytes();
@@ -769,15 +685,7 @@ auto draw_preferences_prefix(const R& entrants, const day_capacity& capacity, co
     using entry = pending_entry<It>;
     const std::size_t nports = capacity.ports.size();
     const auto max_party = static_cast<std::size_t>(options.max_party);
-    std::size_t hint = 4096;
-    if constexpr (std::ranges::sized_range<const R>) {
-        hint = static_cast<std::size_t>(std::ranges::size(entrants)) + 1;
-    }
     const port_lookup lookup(capacity);
-    std::optional<duplicate_filter> dups;
-    if (options.check_duplicate_ids) {
-        dups.emplace(hint);
-    }
     bounded_bucket<entry> bucket;
     bucket.limit = budget;
     auto less = [&id_proj](const entry& a, const entry& b) {
@@ -790,30 +698,23 @@ auto draw_preferences_prefix(const R& entrants, const day_capacity& capacity, co
     std::vector<std::uint64_t> listed(nports * max_party, 0);
     std::vector<std::uint32_t> list;
     std::vector<std::uint32_t> set;
-    std::uint64_t count = 0;
-    for_each_entrant_key(entrants, key, id_proj, [&](It at, std::uint64_t k) {
-        const auto& id = std::invoke(id_proj, *at);
-        read_preferences(std::invoke(prefs_proj, *at), id, capacity, lookup, list, set, false);
-        const auto party = static_cast<std::int64_t>(std::invoke(party_proj, *at));
-        check_party(party, id, options);
-        if (dups) {
-            dups->add(k);
-        }
-        ++count;
-        for (const std::uint32_t p : list) {
-            ++listed[p * max_party + static_cast<std::size_t>(party - 1)];
-        }
-        if (k > bucket.threshold) {
-            return;
-        }
-        bucket.buf.push_back(entry{k, at});
-        if (CBPQ_UNLIKELY(bucket.buf.size() >= 2 * bucket.limit)) {
-            trim_bucket(bucket, less);
-        }
-    });
-    if (dups && dups->finish_adds()) {
-        resolve_duplicates(entrants, key, id_proj, *dups);
-    }
+    const std::uint64_t count = keyed_pass(
+        entrants, key, id_proj, options.check_duplicate_ids, [&](It at, std::uint64_t k) {
+            const auto& id = std::invoke(id_proj, *at);
+            read_preferences(std::invoke(prefs_proj, *at), id, capacity, lookup, list, set, false);
+            const auto party = static_cast<std::int64_t>(std::invoke(party_proj, *at));
+            check_party(party, id, options);
+            for (const std::uint32_t p : list) {
+                ++listed[p * max_party + static_cast<std::size_t>(party - 1)];
+            }
+            if (k > bucket.threshold) {
+                return;
+            }
+            bucket.buf.push_back(entry{k, at});
+            if (CBPQ_UNLIKELY(bucket.buf.size() >= 2 * bucket.limit)) {
+                trim_bucket(bucket, less);
+            }
+        });
     trim_bucket(bucket, less);
     std::vector<preference_candidate<Id>> prefix;
     prefix.reserve(bucket.buf.size());
