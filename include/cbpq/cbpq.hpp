@@ -18,6 +18,7 @@
 
 #include "capacity.hpp"
 #include "draw.hpp"
+#include "preferences.hpp"
 #include "rfc3797.hpp"
 
 #include "audit.hpp"
