@@ -681,7 +681,11 @@ struct pending_entry {
 template <class T>
 [[nodiscard]] std::string port_text(const T& port) {
     if constexpr (std::integral<T>) {
-        return "#" + std::to_string(port);
+        // Appended, not "#" + to_string(...): GCC 12 at -O3 reports a false -Wrestrict on that
+        // operator+ once this is inlined into a pass.
+        std::string out = "#";
+        out += std::to_string(port);
+        return out;
     } else {
         return std::string(std::string_view(port));
     }
