@@ -672,6 +672,50 @@ void trim_bucket(Bucket& b, Less less) {
     b.buf.resize(b.limit);
 }
 
+// Keeps the `limit` smallest of v under `less`, in no particular order. O(|v|).
+template <class T, class Less>
+void keep_smallest(std::vector<T>& v, std::size_t limit, Less less) {
+    if (v.size() <= limit) {
+        return;
+    }
+    const auto nth = v.begin() + static_cast<std::ptrdiff_t>(limit);
+    std::nth_element(v.begin(), nth, v.end(), less);
+    v.erase(nth, v.end());
+}
+
+// Merges partial b into a, for the partial types with key_bytes, entrants and ports of
+// (port, limits, by_size): per (port, party size), concatenate and keep the `limit` smallest
+// under `less`. Throws invalid_input, leaving `a` unchanged, if they belong to different
+// draws.
+template <class Partial, class Less>
+void merge_sized_partials(Partial& a, const Partial& b, Less less) {
+    if (a.key_bytes != b.key_bytes) {
+        throw_invalid_input("partial draw", "key", "partials of different draw keys");
+    }
+    if (a.ports.size() != b.ports.size()) {
+        throw_invalid_input("partial draw", "ports", "partials of different capacities");
+    }
+    for (std::size_t p = 0; p < a.ports.size(); ++p) {
+        const auto& pa = a.ports[p];
+        const auto& pb = b.ports[p];
+        if (pa.port != pb.port || pa.limits != pb.limits ||
+            pa.by_size.size() != pb.by_size.size()) {
+            throw_invalid_input("partial draw", "port '" + pa.port + "'",
+                                "partials of different capacities or options");
+        }
+    }
+    for (std::size_t p = 0; p < a.ports.size(); ++p) {
+        auto& pa = a.ports[p];
+        const auto& pb = b.ports[p];
+        for (std::size_t s = 0; s < pa.by_size.size(); ++s) {
+            auto& dst = pa.by_size[s];
+            dst.insert(dst.end(), pb.by_size[s].begin(), pb.by_size[s].end());
+            keep_smallest(dst, pa.limits[s], less);
+        }
+    }
+    a.entrants += b.entrants;
+}
+
 template <class It>
 struct pending_entry {
     std::uint64_t key;
@@ -865,35 +909,10 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
 /// different draws (key, ports or limits differ).
 template <class Id>
 [[nodiscard]] draw_partial<Id> merge_partials(draw_partial<Id> a, const draw_partial<Id>& b) {
-    if (a.key_bytes != b.key_bytes) {
-        detail::throw_invalid_input("partial draw", "key", "partials of different draw keys");
-    }
-    if (a.ports.size() != b.ports.size()) {
-        detail::throw_invalid_input("partial draw", "ports", "partials of different capacities");
-    }
-    for (std::size_t p = 0; p < a.ports.size(); ++p) {
-        auto& pa = a.ports[p];
-        const auto& pb = b.ports[p];
-        if (pa.port != pb.port || pa.limits != pb.limits ||
-            pa.by_size.size() != pb.by_size.size()) {
-            detail::throw_invalid_input("partial draw", "port '" + pa.port + "'",
-                                        "partials of different capacities or options");
-        }
-        for (std::size_t s = 0; s < pa.by_size.size(); ++s) {
-            auto& dst = pa.by_size[s];
-            dst.insert(dst.end(), pb.by_size[s].begin(), pb.by_size[s].end());
-            const std::size_t limit = pa.limits[s];
-            if (dst.size() > limit) {
-                auto nth = dst.begin() + static_cast<std::ptrdiff_t>(limit);
-                std::nth_element(dst.begin(), nth, dst.end(),
+    detail::merge_sized_partials(a, b,
                                  [](const draw_candidate<Id>& x, const draw_candidate<Id>& y) {
                                      return draw_order_less(x.key, x.id, y.key, y.id);
                                  });
-                dst.erase(nth, dst.end());
-            }
-        }
-    }
-    a.entrants += b.entrants;
     return a;
 }
 
@@ -1196,13 +1215,8 @@ inline std::vector<std::vector<std::size_t>> seniority_limits(const day_capacity
 
 template <class Id>
 void trim_senior(std::vector<seniority_candidate<Id>>& v, std::size_t limit) {
-    if (v.size() <= limit) {
-        return;
-    }
-    auto nth = v.begin() + static_cast<std::ptrdiff_t>(limit);
-    std::nth_element(v.begin(), nth, v.end(),
-                     [](const auto& a, const auto& b) { return seniority_order_less(a, b); });
-    v.erase(nth, v.end());
+    keep_smallest(v, limit,
+                  [](const auto& a, const auto& b) { return seniority_order_less(a, b); });
 }
 
 } // namespace detail
@@ -1604,17 +1618,6 @@ inline void check_weighted_policy(const draw_options& o) {
     }
 }
 
-template <class Cand>
-void trim_weighted(std::vector<Cand>& v, std::size_t limit) {
-    if (v.size() <= limit) {
-        return;
-    }
-    auto nth = v.begin() + static_cast<std::ptrdiff_t>(limit);
-    std::nth_element(v.begin(), nth, v.end(),
-                     [](const auto& a, const auto& b) { return weighted_order_less(a, b); });
-    v.erase(nth, v.end());
-}
-
 } // namespace detail
 
 /// Pass one of a weighted draw (options.policy == weighted) over one shard: the pass one of
@@ -1691,27 +1694,8 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
 template <class Id>
 [[nodiscard]] weighted_partial<Id> merge_weighted_partials(weighted_partial<Id> a,
                                                            const weighted_partial<Id>& b) {
-    if (a.key_bytes != b.key_bytes) {
-        detail::throw_invalid_input("partial draw", "key", "partials of different draw keys");
-    }
-    if (a.ports.size() != b.ports.size()) {
-        detail::throw_invalid_input("partial draw", "ports", "partials of different capacities");
-    }
-    for (std::size_t p = 0; p < a.ports.size(); ++p) {
-        auto& pa = a.ports[p];
-        const auto& pb = b.ports[p];
-        if (pa.port != pb.port || pa.limits != pb.limits ||
-            pa.by_size.size() != pb.by_size.size()) {
-            detail::throw_invalid_input("partial draw", "port '" + pa.port + "'",
-                                        "partials of different capacities or options");
-        }
-        for (std::size_t s = 0; s < pa.by_size.size(); ++s) {
-            auto& dst = pa.by_size[s];
-            dst.insert(dst.end(), pb.by_size[s].begin(), pb.by_size[s].end());
-            detail::trim_weighted(dst, pa.limits[s]);
-        }
-    }
-    a.entrants += b.entrants;
+    detail::merge_sized_partials(
+        a, b, [](const auto& x, const auto& y) { return weighted_order_less(x, y); });
     return a;
 }
 
