@@ -19,12 +19,15 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <initializer_list>
 #include <iostream>
 #include <string>
 #include <vector>
 
 namespace {
 
+// The usage text names the default identity share; this fails to compile if it goes stale.
+static_assert(cbpq::sim::default_identity_share == 0.1, "update the usage text's default");
 constexpr std::string_view usage =
     "usage: cbpq-simulate --scenario cbp-one-2023 [--seed S] [--out DIR] [--policy P]\n"
     "                     [--until YYYY-MM-DD] [--plan FILE] [--identity-share Q]\n"
@@ -83,6 +86,16 @@ std::string fixed(double v, int decimals) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
     return buf;
+}
+
+// ",a,b,c": counts as CSV fields, each after a comma.
+std::string csv_counts(std::initializer_list<std::int64_t> counts) {
+    std::string out;
+    for (const std::int64_t c : counts) {
+        out += ',';
+        out += std::to_string(c);
+    }
+    return out;
 }
 
 std::string csv_text(std::string_view s) {
@@ -211,11 +224,14 @@ int run_tool(int argc, char** argv) {
     std::cout << "cbpq-simulate: scenario cbp-one-2023, " << cbpq::format_date(cfg.first) << " to "
               << cbpq::format_date(cfg.last) << ", seed " << seed_text << " (" << run_seed.to_hex()
               << "), rule from 2023-05-10: " << policy_name << "\n";
-    std::cout << "code paths: race before 10 May and lottery part after it: cbpq::draw "
-                 "(draw.hpp, uniform); seniority part: registration-order walk (replay.hpp);"
+    std::cout << "code paths: race before 10 May: cbpq::draw (draw.hpp, uniform); from 10 May: "
               << (std::holds_alternative<cbpq::sim::aging_policy>(cfg.allocation.get())
-                      ? " aging: weighted lottery with simulate.hpp's aging weight"
-                      : "")
+                      ? "cbpq::draw_aging"
+                  : cbpq::sim::detail_replay::allocation_options(cfg.allocation).policy ==
+                          cbpq::draw_policy::seniority
+                      ? "cbpq::draw_seniority"
+                      : "cbpq::draw")
+              << " (draw.hpp), one call a day for all ports"
               << "\nassumptions (no source; docs/cbp-one-2023.md):\n";
     for (const auto& a : assumed) {
         std::cout << "  ASSUMPTION " << a.name << " = " << a.value << "\n";
@@ -391,15 +407,13 @@ int run_tool(int argc, char** argv) {
         std::int64_t cum = 0;
         for (const auto& d : result.days) {
             cum += d.confirmed_persons;
-            daily += seed_text + "," + policy_name + "," + cbpq::format_date(d.date) + "," +
-                     result.ports[d.port] + "," + (d.allocation ? "allocation" : "race") + "," +
-                     std::to_string(d.capacity) + "," + std::to_string(d.seniority_capacity) + "," +
-                     std::to_string(d.lottery_capacity) + "," + std::to_string(d.requests) + "," +
-                     std::to_string(d.seniority_persons) + "," + std::to_string(d.lottery_persons) +
-                     "," + std::to_string(d.confirmed_persons) + "," +
-                     std::to_string(d.no_show_persons) + "," + std::to_string(d.missed_persons) +
-                     "," + std::to_string(d.duplicates_cancelled) + "," + std::to_string(cum) +
-                     "\n";
+            daily +=
+                seed_text + "," + policy_name + "," + cbpq::format_date(d.date) + "," +
+                result.ports[d.port] + "," + (d.allocation ? "allocation" : "race") +
+                csv_counts({d.capacity, d.seniority_capacity, d.lottery_capacity, d.requests,
+                            d.seniority_persons, d.lottery_persons, d.confirmed_persons,
+                            d.no_show_persons, d.missed_persons, d.duplicates_cancelled, cum}) +
+                "\n";
         }
         std::string assumptions_csv = "seed,policy,name,value,reasoning\n";
         for (const auto& a : assumed) {
@@ -417,15 +431,14 @@ int run_tool(int argc, char** argv) {
             "cancelled_at_confirmation,withdrawn_after_appointment\n";
         dedup_csv +=
             seed_text + "," + policy_name + "," + cbpq::detail::format_number(cfg.identity_share) +
-            "," + std::to_string(dd.accounts_checked) + "," + std::to_string(firsts) + "," +
-            std::to_string(dd.extras()) + "," + std::to_string(dd.candidates) + "," +
-            std::to_string(dd.extra_cancelled) + "," + std::to_string(dd.extra_review) + "," +
-            std::to_string(dd.extra_kept) + "," + std::to_string(dd.extra_cancelled_wrong_link) +
-            "," + std::to_string(dd.first_cancelled) + "," + std::to_string(dd.first_review) + "," +
-            fixed(dd.precision(), 6) + "," + fixed(dd.recall(), 6) + "," +
-            fixed(dd.recall_with_review(), 6) + "," +
-            std::to_string(result.duplicates_cancelled_at_confirmation) + "," +
-            std::to_string(result.extra_accounts_withdrawn) + "\n";
+            csv_counts({dd.accounts_checked, firsts, dd.extras(), dd.candidates, dd.extra_cancelled,
+                        dd.extra_review, dd.extra_kept, dd.extra_cancelled_wrong_link,
+                        dd.first_cancelled, dd.first_review}) +
+            "," + fixed(dd.precision(), 6) + "," + fixed(dd.recall(), 6) + "," +
+            fixed(dd.recall_with_review(), 6) +
+            csv_counts(
+                {result.duplicates_cancelled_at_confirmation, result.extra_accounts_withdrawn}) +
+            "\n";
         tool::write_file_atomic((dir / "dedup.csv").string(), dedup_csv);
 
         namespace svg = cbpq::detail::svg;

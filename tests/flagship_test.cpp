@@ -163,9 +163,17 @@ TEST_CASE("replay: invariants under every allocation rule") {
         c.allocation = cbpq::sim::policy::parse(p);
         const auto o = cbpq::sim::run_replay(test_plan(), c, test_seed("flagship test 2"));
         check_invariants(o, c);
+        // The seniority label (found by re-walking the winners) agrees with the rule: none
+        // without a seniority part; under FIFO the seniority walk takes every party that fits,
+        // so the lottery part that draw_seniority runs after it finds nobody left who fits.
         for (const auto& d : o.days) {
             if (d.allocation && (std::string(p) == "uniform" || p[0] == 'a')) {
                 CHECK(d.seniority_capacity == 0);
+                CHECK(d.seniority_persons == 0);
+            }
+            if (d.allocation && std::string(p) == "fifo") {
+                CHECK(d.seniority_capacity == d.capacity);
+                CHECK(d.lottery_persons == 0);
             }
         }
     }

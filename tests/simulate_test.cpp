@@ -12,6 +12,7 @@
 #include <numeric>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -221,7 +222,7 @@ TEST_CASE("policies parse and print their canonical text") {
     for (const char* bad :
          {"", "lottery", "seniority:", "seniority:1.5", "seniority:-0.1", "seniority:x",
           "aging:", "aging:linear", "aging:linear/0", "aging:linear/3.5", "aging:cubic/3",
-          "aging:double/10/0.5", "aging:double/10/", "Uniform"}) {
+          "aging:double/10/0.5", "aging:double/10/", "aging:linear/10/1e300", "Uniform"}) {
         CAPTURE(bad);
         CHECK_THROWS_AS((void)sim::policy::parse(bad), cbpq::invalid_input);
     }
@@ -234,8 +235,9 @@ TEST_CASE("policies parse and print their canonical text") {
     static_assert(sim::selection_policy<sim::aging_policy>);
 }
 
-TEST_CASE("aging weights") {
+TEST_CASE("aging weights are the production rule's, of the days since arrival") {
     const auto lin = std::get<sim::aging_policy>(sim::policy::parse("aging:linear/10/3").get());
+    CHECK(lin.rule == cbpq::parse_aging_rule("linear/10/3"));
     CHECK(lin.weight(0) == 1.0);
     CHECK(lin.weight(5) == 1.5);
     CHECK(lin.weight(20) == 3.0);
@@ -445,19 +447,21 @@ TEST_CASE("policies select what their definitions say") {
             }
         }
 
+        // Aging: the smallest (E / w, key) over everyone, sorted in full, with the production
+        // value (weighted_value) and w from the days since arrival (ctx.day - entry_day).
         for (const char* spec : {"aging:linear/5", "aging:double/10/8", "aging:linear/1000"}) {
             CAPTURE(spec);
             const auto ap = std::get<sim::aging_policy>(sim::policy::parse(spec).get());
-            std::vector<std::pair<double, std::uint32_t>> keys;
+            std::vector<std::tuple<double, std::uint64_t, std::uint32_t>> keys;
             for (std::uint32_t i = 0; i < pool.size(); ++i) {
-                const double e =
-                    -cbpq::detail::det_log(cbpq::unit_interval(ctx.key.entrant_key(pool[i].id)));
-                keys.emplace_back(e / ap.weight(ctx.lost_draws(pool[i])), i);
+                const std::uint64_t k = ctx.key.entrant_key(pool[i].id);
+                keys.emplace_back(cbpq::weighted_value(k, ap.weight(ctx.day - pool[i].entry_day)),
+                                  k, i);
             }
             std::sort(keys.begin(), keys.end());
             std::vector<std::uint32_t> expect;
             for (std::size_t i = 0; i < take; ++i) {
-                expect.push_back(keys[i].second);
+                expect.push_back(std::get<2>(keys[i]));
             }
             got.clear();
             ap.select(ctx, pool, slots, got, ws);
@@ -739,12 +743,75 @@ TEST_CASE("steady: a seniority share caps the wait at -ln(s)/(1-s) x W") {
     }
 }
 
-TEST_CASE("steady: aging keeps the mean (Little) and shortens the lottery's tail") {
+// Aging in the steady state, large-pool limit: the production draw takes the S smallest
+// values E / w (E exponential), so on a day whose S-th smallest value is tau an entrant of
+// weight w wins with 1 - e^(-tau w), independently of everyone else as the pool grows. An
+// entrant's j-th draw is j days after its arrival (w_j = rule.weight(j)), so it is still waiting
+// after k draws with G(k) = exp(-tau (w_1 + ... + w_k)), and tau is the value for which the mean
+// wait sum_k G(k) is N/S (Little's law: the pool is held at N and S leave a day). That gives the
+// whole wait distribution P(W > k) = G(k); its quantiles are checked like the lottery's
+// (F^-1(alpha -+ 4 se), se with the lottery's design effect 3 - p: aging's winners are a
+// weighted sample of the same slowly drifting pool, whose entrants stay no longer than under
+// the lottery, so the day-to-day correlation is no larger). The mean is checked with the
+// geometric's standard error, which is an upper bound: aging's waits vary less.
+namespace {
+struct aging_theory {
+    std::vector<double> survival; // survival[k] = G(k) = P(W > k)
+
+    aging_theory(const cbpq::aging_rule& rule, double mean_wait) {
+        auto curve = [&](double tau) {
+            std::vector<double> g{1.0};
+            double cumulative = 0.0;
+            for (std::int64_t j = 1; g.back() > 1e-12 && j < 100000; ++j) {
+                cumulative += rule.weight(j);
+                g.push_back(std::exp(-tau * cumulative));
+            }
+            return g;
+        };
+        auto mean = [](const std::vector<double>& g) {
+            return std::accumulate(g.begin(), g.end(), 0.0);
+        };
+        double lo = 0.0;
+        double hi = 1.0;
+        for (int i = 0; i < 200; ++i) {
+            const double mid = 0.5 * (lo + hi);
+            (mean(curve(mid)) > mean_wait ? lo : hi) = mid;
+        }
+        survival = curve(hi);
+    }
+    // Nearest-rank quantile: the smallest k with P(W <= k) >= alpha.
+    [[nodiscard]] double quantile(double alpha) const {
+        for (std::size_t k = 0; k < survival.size(); ++k) {
+            if (1.0 - survival[k] >= alpha) {
+                return static_cast<double>(k);
+            }
+        }
+        return static_cast<double>(survival.size());
+    }
+};
+} // namespace
+
+TEST_CASE("steady: aging keeps the mean (Little) and follows its large-pool wait law") {
     const auto sc = sim::steady_preset(pool_n, slots_s, 300);
-    const auto r = run_seeds(sc, sim::policy::parse("aging:linear/10"), 3);
-    check_little(r);
-    CHECK(r.all.party.test().p_value > 0.001);
-    // Not a theory value, a direction: weights that grow with the wait make long waits rarer
-    // than the geometric's, whose p99 is 90 days.
-    CHECK(r.pooled.quantile(0.99) < 90.0);
+    for (const char* spec : {"aging:linear/10", "aging:double/10"}) {
+        CAPTURE(spec);
+        const auto pol = sim::policy::parse(spec);
+        const auto r = run_seeds(sc, pol, 3);
+        check_little(r);
+        CHECK(r.all.party.test().p_value > 0.001);
+        const aging_theory theory(std::get<sim::aging_policy>(pol.get()).rule, mean_w);
+        const auto n = static_cast<double>(r.pooled.count());
+        for (const double alpha : {0.50, 0.90, 0.95, 0.99}) {
+            CAPTURE(alpha);
+            const double se = std::sqrt(alpha * (1.0 - alpha) * (3.0 - p_win) / n);
+            const double lo = theory.quantile(alpha - 4.0 * se);
+            const double hi = theory.quantile(std::min(alpha + 4.0 * se, 0.999999));
+            const double q = r.pooled.quantile(alpha);
+            CAPTURE(q);
+            CHECK(q >= lo);
+            CHECK(q <= hi);
+        }
+        // And the direction the rule is for: the lottery's p99 is 90 days.
+        CHECK(r.pooled.quantile(0.99) < 90.0);
+    }
 }

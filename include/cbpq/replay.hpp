@@ -8,10 +8,10 @@
 /// first-come-first-served race until 10 May 2023 and the daily allocation (seniority share plus
 /// lottery) after it, connectivity, families, duplicate accounts (identity records resolved by
 /// the duplicate rules of duplicates.hpp), confirmations, no-shows and what happens after a
-/// miss. The lottery part is the production draw (draw.hpp); the
-/// seniority part is a persons-aware walk in registration order; an aging weight, when asked
-/// for, is the simulator's weight (simulate.hpp). Every random choice is keyed (random.hpp), so
-/// a run is a pure function of (plan, configuration, seed).
+/// miss. Every day's selection is one call of the production draw (draw.hpp), the code a host
+/// runs: cbpq::draw in the race and for a pure lottery, cbpq::draw_seniority for a seniority
+/// share (CBP One's rule) or FIFO, cbpq::draw_aging for an aging weight. Every random choice is
+/// keyed (random.hpp), so a run is a pure function of (plan, configuration, seed).
 
 #include "capacity.hpp"
 #include "detail/identity_gen.hpp"
@@ -31,6 +31,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -46,6 +47,11 @@ struct replay_assumption {
     std::string value;
     std::string reasoning;
 };
+
+/// The share of registrants whose accounts go through the duplicate engine by default
+/// (replay_config::identity_share). A sample, because checking every account took 12.4 s of
+/// the flagship's run (docs/cbp-one-2023.md); raise it here when the engine gets faster.
+inline constexpr double default_identity_share = 0.1;
 
 /// The replay's parameters. Defaults are the flagship's (docs/cbp-one-2023.md gives the
 /// reasoning for each); tests shorten the dates and shrink the scale. Value type.
@@ -80,7 +86,7 @@ struct replay_config {
     /// identity_share each (capped at 1), so the number of extra accounts does not depend on
     /// the sample and every extra account meets the real rules; the sample bounds the cost of
     /// generating and indexing identities (docs/cbp-one-2023.md). 1 checks every account.
-    double identity_share = 0.1;
+    double identity_share = default_identity_share;
     /// The rules that resolve accounts as they are created (duplicates.hpp): `same` links are
     /// cancelled at once; `possible` links go to review and the account stays in the pool.
     rule_set duplicate_rules = default_rules();
@@ -173,19 +179,18 @@ struct replay_dedup_stats {
     }
     /// Share of automatic cancellations that hit an extra account (1 when none). O(1).
     [[nodiscard]] double precision() const noexcept {
-        const std::int64_t c = extra_cancelled + first_cancelled;
-        return c == 0 ? 1.0 : static_cast<double>(extra_cancelled) / static_cast<double>(c);
+        return share(extra_cancelled, extra_cancelled + first_cancelled);
     }
     /// Share of extra accounts cancelled automatically (1 when none). O(1).
-    [[nodiscard]] double recall() const noexcept {
-        return extras() == 0 ? 1.0
-                             : static_cast<double>(extra_cancelled) / static_cast<double>(extras());
-    }
+    [[nodiscard]] double recall() const noexcept { return share(extra_cancelled, extras()); }
     /// Share of extra accounts cancelled or sent to review (1 when none). O(1).
     [[nodiscard]] double recall_with_review() const noexcept {
-        return extras() == 0 ? 1.0
-                             : static_cast<double>(extra_cancelled + extra_review) /
-                                   static_cast<double>(extras());
+        return share(extra_cancelled + extra_review, extras());
+    }
+
+private:
+    static double share(std::int64_t part, std::int64_t whole) noexcept {
+        return whole == 0 ? 1.0 : static_cast<double>(part) / static_cast<double>(whole);
     }
 };
 
@@ -251,7 +256,25 @@ struct draw_entrant {
     std::uint64_t id;
     std::size_t port;
     std::int64_t party;
+    std::int64_t registered;
 };
+
+// The production draw options of an allocation rule: seniority:S (S > 0) and fifo run
+// draw_seniority, aging:... draw_aging, uniform (and seniority:0) the keyed lottery.
+inline draw_options allocation_options(const policy& rule) {
+    draw_options o;
+    if (const auto* s = std::get_if<seniority_policy>(&rule.get()); s != nullptr && s->share > 0) {
+        o.policy = draw_policy::seniority;
+        o.seniority_share = s->share;
+    } else if (std::holds_alternative<fifo_policy>(rule.get())) {
+        o.policy = draw_policy::seniority;
+        o.seniority_share = 1.0;
+    } else if (const auto* a = std::get_if<aging_policy>(&rule.get())) {
+        o.policy = draw_policy::aging;
+        o.aging = a->rule;
+    }
+    return o;
+}
 
 inline double unit32(std::uint64_t w) noexcept {
     return static_cast<double>(w & 0xffffffffU) * (1.0 / 4294967296.0);
@@ -280,11 +303,14 @@ inline double unit32(std::uint64_t w) noexcept {
 /// (1 = config.first), in this order, each step from its own keyed stream:
 /// 1. behaviour, key "cbp-one-2023/behaviour/DATE": one keyed word per account; its high half
 ///    decides abandonment, its low half whether the account requests today;
-/// 2. capacity: plan.for_date(DATE) per port; from allocation_from, split by a seniority share;
-/// 3. selection: seniority walk (registration order, parties that do not fit are skipped),
-///    then the production draw (cbpq::draw, key "cbp-one-2023/draw/DATE", one call for all
-///    ports) over the other requesters with the lottery part; an aging policy replaces the draw
-///    by a weighted lottery (key "cbp-one-2023/aging/DATE");
+/// 2. capacity: plan.for_date(DATE) per port, persons only; from allocation_from, a seniority
+///    share reserves seniority_persons(port, share) of it;
+/// 3. selection: one production draw over every port's requesters, registration day = entry
+///    day: in the race cbpq::draw, from allocation_from the rule's draw (draw_seniority under a
+///    seniority share or FIFO, cbpq::draw for uniform; key "cbp-one-2023/draw/DATE"; draw_aging
+///    with draw day = day for an aging rule, key "cbp-one-2023/aging/DATE"). Winners are taken
+///    in the draw's rank order (seniority part first); which of them the seniority part took is
+///    found by walking the winners alone in seniority order (exact: see the code);
 /// 4. confirmation (from allocation_from; key "cbp-one-2023/confirm/DATE"): confirmed
 ///    selections become appointments and their person leaves with every account; a second
 ///    account of a person confirmed the same day is cancelled as a duplicate; unconfirmed
@@ -324,19 +350,7 @@ template <class OnDay>
             std::fill(port_weights.begin(), port_weights.end(), 1);
         }
     }
-    double share = 0.0;
-    const aging_policy* aging = nullptr;
-    if (const auto* s = std::get_if<seniority_policy>(&cfg.allocation.get())) {
-        share = s->share;
-    } else if (std::holds_alternative<fifo_policy>(cfg.allocation.get())) {
-        share = 1.0;
-    } else if (const auto* a = std::get_if<aging_policy>(&cfg.allocation.get())) {
-        aging = a;
-    }
-    const set_aside_policy split_policy(
-        {set_aside{"seniority", std::nullopt,
-                   static_cast<std::int64_t>(std::floor(share * 1e6 + 0.5)), "", false}});
-
+    const draw_options rule = detail_replay::allocation_options(cfg.allocation);
     std::vector<account> pool;
     std::vector<std::uint8_t> person_done;
     std::uint64_t next_account = 0;
@@ -463,18 +477,26 @@ template <class OnDay>
     const std::int64_t first_day = detail::day_number(cfg.first);
     const std::int64_t last_day = detail::day_number(cfg.last);
     std::vector<std::vector<std::uint32_t>> requesters(np);
-    std::vector<std::uint8_t> taken;
     std::vector<detail_replay::draw_entrant> entrants;
-    std::vector<std::pair<double, std::uint32_t>> aged;
+    struct winner {
+        std::int64_t registered;
+        std::uint64_t key;
+        std::uint64_t id;
+        std::size_t pick;
+    };
+    std::vector<winner> by_seniority;
     struct pick {
         std::uint32_t index;
         bool seniority;
     };
     std::vector<std::vector<pick>> picks(np);
     std::vector<std::uint32_t> confirmed_today;
-    draw_options dopt;
-    dopt.check_duplicate_ids = false; // account ids are unique by construction
-    dopt.max_party = static_cast<std::int64_t>(cfg.party_weights.size());
+    draw_options race = draw_options{};
+    draw_options allocation_rule = rule;
+    for (draw_options* o : {&race, &allocation_rule}) {
+        o->check_duplicate_ids = false; // account ids are unique by construction
+        o->max_party = static_cast<std::int64_t>(cfg.party_weights.size());
+    }
 
     for (std::int64_t dn = first_day; dn <= last_day; ++dn) {
         const civil_date date = detail::from_day_number(dn);
@@ -510,12 +532,13 @@ template <class OnDay>
             ++kept;
         }
         pool.resize(kept);
-        taken.assign(pool.size(), 0);
 
         // 2. Capacity.
         const day_capacity dc = plan.for_date(date);
+        const draw_options& opt = allocation ? allocation_rule : race;
+        const bool senior = opt.policy == draw_policy::seniority;
         std::vector<replay_port_day> rows(np);
-        day_capacity lottery;
+        day_capacity capacity;
         for (std::size_t p = 0; p < np; ++p) {
             auto& row = rows[p];
             row.date = date;
@@ -523,105 +546,78 @@ template <class OnDay>
             row.allocation = allocation;
             row.capacity = dc.ports[p].persons;
             row.requests = static_cast<std::int64_t>(requesters[p].size());
+            capacity.ports.push_back({out.ports[p], row.capacity, std::nullopt, {}});
             row.seniority_capacity =
-                allocation && aging == nullptr ? split_policy.split(row.capacity)[0].persons : 0;
+                senior ? seniority_persons(capacity.ports.back(), opt.seniority_share) : 0;
             picks[p].clear();
         }
 
-        // 3a. Seniority: registration order (pool order), skipping parties that do not fit.
+        // 3. Selection: the production draw, one call for every port.
+        entrants.clear();
         for (std::size_t p = 0; p < np; ++p) {
-            auto& row = rows[p];
-            std::int64_t left = row.seniority_capacity;
             for (const std::uint32_t i : requesters[p]) {
-                if (left == 0) {
-                    break;
-                }
-                const std::int64_t persons = pool[i].party + 1;
-                if (persons <= left) {
-                    left -= persons;
-                    taken[i] = 1;
-                    picks[p].push_back({i, true});
-                    row.seniority_persons += persons;
-                }
+                entrants.push_back({pool[i].id, p, pool[i].party + 1, pool[i].entry_day});
             }
-            // Unused seniority capacity goes to the lottery (the plan's unused=lottery).
-            row.lottery_capacity = row.capacity - row.seniority_persons;
-            lottery.ports.push_back({out.ports[p], row.lottery_capacity, std::nullopt, {}});
         }
-
-        // 3b. The lottery part.
-        if (aging == nullptr) {
-            entrants.clear();
+        auto take = [&](const auto& result) {
             for (std::size_t p = 0; p < np; ++p) {
-                for (const std::uint32_t i : requesters[p]) {
-                    if (taken[i] == 0) {
-                        entrants.push_back({pool[i].id, p, pool[i].party + 1});
-                    }
-                }
-            }
-            const draw_key dk(run_seed, "cbp-one-2023/draw/" + date_text);
-            const auto result = draw(
-                entrants, lottery, dk, dopt,
-                [](const detail_replay::draw_entrant& e) { return e.id; },
-                [](const detail_replay::draw_entrant& e) { return e.port; },
-                [](const detail_replay::draw_entrant& e) { return e.party; });
-            for (std::size_t p = 0; p < np; ++p) {
-                for (const auto& s : result.ports[p].selected) {
+                auto selected = result.ports[p].selected; // keyed order; taken in rank order
+                std::sort(selected.begin(), selected.end(),
+                          [](const auto& x, const auto& y) { return x.rank < y.rank; });
+                by_seniority.clear();
+                for (const auto& w : selected) {
                     const auto it = std::lower_bound(
-                        pool.begin(), pool.end(), s.id,
+                        pool.begin(), pool.end(), w.id,
                         [](const account& a, std::uint64_t id) { return a.id < id; });
+                    if (it == pool.end() || it->id != w.id) {
+                        throw error("replay: the draw selected an unknown account");
+                    }
                     const auto i = static_cast<std::uint32_t>(it - pool.begin());
-                    taken[i] = 1;
+                    by_seniority.push_back({it->entry_day, w.key, w.id, picks[p].size()});
                     picks[p].push_back({i, false});
-                    rows[p].lottery_persons += pool[i].party + 1;
                 }
+                // Which winners the seniority part took: the seniority walk (skip rule, no
+                // party or slot limits here) over the winners alone, in (registered, key, id)
+                // order. Exact: every requester the walk passes over is skipped without
+                // changing what is left, so leaving out those that did not win changes none of
+                // its decisions about those that did.
+                std::sort(by_seniority.begin(), by_seniority.end(),
+                          [](const winner& x, const winner& y) {
+                              return std::tie(x.registered, x.key, x.id) <
+                                     std::tie(y.registered, y.key, y.id);
+                          });
+                std::int64_t left = rows[p].seniority_capacity;
+                for (const auto& w : by_seniority) {
+                    auto& pk = picks[p][w.pick];
+                    const std::int64_t persons = pool[pk.index].party + 1;
+                    if (persons <= left) {
+                        left -= persons;
+                        pk.seniority = true;
+                        rows[p].seniority_persons += persons;
+                    } else {
+                        rows[p].lottery_persons += persons;
+                    }
+                }
+                // Unused seniority capacity goes to the lottery (the plan's unused=lottery).
+                rows[p].lottery_capacity = rows[p].capacity - rows[p].seniority_persons;
             }
+        };
+        auto id = [](const detail_replay::draw_entrant& e) { return e.id; };
+        auto port = [](const detail_replay::draw_entrant& e) { return e.port; };
+        auto party = [](const detail_replay::draw_entrant& e) { return e.party; };
+        auto registered = [](const detail_replay::draw_entrant& e) { return e.registered; };
+        if (opt.policy == draw_policy::aging) {
+            draw_options o = opt;
+            o.draw_day = day;
+            take(draw_aging(entrants, capacity,
+                            draw_key(run_seed, "cbp-one-2023/aging/" + date_text), o, id, port,
+                            party, registered));
         } else {
-            // Weighted lottery without replacement: smallest E / w, E = -ln(u) (Efraimidis and
-            // Spirakis), u from the day's keyed place; weight from the simulator's aging rule.
-            const draw_key ak(run_seed, "cbp-one-2023/aging/" + date_text);
-            for (std::size_t p = 0; p < np; ++p) {
-                aged.clear();
-                for (const std::uint32_t i : requesters[p]) {
-                    const double u = unit_interval(ak.entrant_key(pool[i].id));
-                    const double wgt = aging->weight(day - pool[i].entry_day - 1);
-                    aged.emplace_back(-detail::det_log(u) / wgt, i);
-                }
-                // Only the smallest keys can be reached before the port is full (every party
-                // has at least one person): sort those, and everything only if the walk runs
-                // past them with room left. Same winners either way.
-                const std::int64_t capacity = rows[p].lottery_capacity;
-                std::size_t sorted =
-                    std::min(aged.size(),
-                             static_cast<std::size_t>(std::max<std::int64_t>(capacity, 0)) + 64);
-                std::partial_sort(aged.begin(), aged.begin() + static_cast<std::ptrdiff_t>(sorted),
-                                  aged.end());
-                const std::size_t before = picks[p].size();
-                for (int pass = 0; pass < 2; ++pass) {
-                    std::int64_t left = capacity;
-                    std::size_t k = 0;
-                    for (; k < sorted && left > 0; ++k) {
-                        const std::uint32_t i = aged[k].second;
-                        const std::int64_t persons = pool[i].party + 1;
-                        if (persons <= left) {
-                            left -= persons;
-                            taken[i] = 1;
-                            picks[p].push_back({i, false});
-                            rows[p].lottery_persons += persons;
-                        }
-                    }
-                    if (left == 0 || sorted == aged.size()) {
-                        break;
-                    }
-                    // Undo and walk the whole order.
-                    for (std::size_t j = before; j < picks[p].size(); ++j) {
-                        taken[picks[p][j].index] = 0;
-                    }
-                    picks[p].resize(before);
-                    rows[p].lottery_persons = 0;
-                    std::sort(aged.begin(), aged.end());
-                    sorted = aged.size();
-                }
+            const draw_key dk(run_seed, "cbp-one-2023/draw/" + date_text);
+            if (senior) {
+                take(draw_seniority(entrants, capacity, dk, opt, id, port, party, registered));
+            } else {
+                take(draw(entrants, capacity, dk, opt, id, port, party));
             }
         }
 

@@ -10,10 +10,10 @@
 /// byte for byte on every platform. The `steady` scenario (pool held at N, S slots a day) is the
 /// one queueing theory describes exactly, and the tests use that theory as their oracle.
 ///
-/// The uniform, FIFO and seniority policies run the production draw (draw.hpp: cbpq::draw and
-/// cbpq::draw_seniority), the code a host runs, over each day's pool; the aging policy is the
-/// simulator's own weighted lottery until draw.hpp has one. Names live in cbpq::sim; any
-/// policy plugs in through the selection_policy concept.
+/// Every built-in policy runs the production draw (draw.hpp: cbpq::draw, cbpq::draw_seniority
+/// and cbpq::draw_aging), the code a host runs, over each day's pool, with the simulator's day
+/// as the draw day and each entrant's arrival day as its registration day. Names live in
+/// cbpq::sim; any policy plugs in through the selection_policy concept.
 
 #include "detail/bytes.hpp"
 #include "detail/sha256.hpp"
@@ -144,16 +144,11 @@ struct day_context {
     }
 };
 
-/// Buffers that the simulator's own policies (aging) reuse from day to day, so that they
-/// allocate only while the pool grows; the production draw keeps its own per call.
+/// Scratch space a policy may reuse from day to day so that it allocates only while the pool
+/// grows. The built-in policies run the production draw, which keeps its own buffers per call,
+/// and leave it alone; it stays in the concept for policies written outside the library.
 struct workspace {
     std::vector<std::pair<double, std::uint32_t>> weighted;
-    struct cohort {
-        std::size_t first;
-        std::size_t last;
-        double w;
-    };
-    std::vector<cohort> cohorts;
 };
 
 /// A selection policy: `p.select(ctx, pool, slots, winners, ws)` appends to `winners` (empty on
@@ -174,12 +169,14 @@ concept selection_policy = std::copy_constructible<P> &&
 namespace detail {
 
 // The production draw over one day's pool: every entrant a party of one, so `slots` persons
-// are `slots` winners. share 0 runs cbpq::draw (the keyed lottery); share > 0 runs
-// cbpq::draw_seniority with the entry day as the registration day (round(share x slots) to the
-// longest waiting, ties by keyed place, the rest by keyed place). Winners come back as ids and
-// are found by binary search: a pool's ids ascend (see sim::entrant).
+// are `slots` winners, the simulator's day the draw day and the entry day the registration
+// day. `options.policy` picks the call: uniform runs cbpq::draw (the keyed lottery),
+// seniority cbpq::draw_seniority (round(share x slots) to the longest waiting, ties by keyed
+// place, the rest by keyed place), aging cbpq::draw_aging (smallest E / w, w from
+// options.aging of the days since arrival). Winners come back as ids and are found by binary
+// search: a pool's ids ascend (see sim::entrant).
 inline void production_select(const sim::day_context& ctx, std::span<const sim::entrant> pool,
-                              std::size_t slots, double share,
+                              std::size_t slots, draw_options options,
                               std::vector<std::uint32_t>& winners) {
     slots = std::min(slots, pool.size());
     if (slots == 0) {
@@ -188,12 +185,12 @@ inline void production_select(const sim::day_context& ctx, std::span<const sim::
     day_capacity capacity;
     capacity.ports.push_back(
         port_capacity{"pool", static_cast<std::int64_t>(slots), std::nullopt, {}});
-    draw_options options;
     options.max_party = 1;
     options.check_duplicate_ids = false; // ids are unique by construction
     auto id = [](const sim::entrant& e) { return e.id; };
     auto port = [](const sim::entrant&) { return std::size_t{0}; };
     auto party = [](const sim::entrant&) { return std::int64_t{1}; };
+    auto registered = [](const sim::entrant& e) { return static_cast<std::int64_t>(e.entry_day); };
     auto take = [&](const auto& result) {
         for (const auto& s : result.ports[0].selected) {
             const auto it =
@@ -205,14 +202,25 @@ inline void production_select(const sim::day_context& ctx, std::span<const sim::
             winners.push_back(static_cast<std::uint32_t>(it - pool.begin()));
         }
     };
-    if (share > 0.0) {
-        options.policy = draw_policy::seniority;
-        options.seniority_share = share;
-        take(draw_seniority(pool, capacity, ctx.key, options, id, port, party,
-                            [](const sim::entrant& e) { return e.entry_day; }));
-    } else {
+    switch (options.policy) {
+    case draw_policy::seniority:
+        take(draw_seniority(pool, capacity, ctx.key, options, id, port, party, registered));
+        break;
+    case draw_policy::aging:
+        options.draw_day = ctx.day;
+        take(draw_aging(pool, capacity, ctx.key, options, id, port, party, registered));
+        break;
+    default:
         take(draw(pool, capacity, ctx.key, options, id, port, party));
+        break;
     }
+}
+
+inline draw_options seniority_options(double share) {
+    draw_options o;
+    o.policy = draw_policy::seniority;
+    o.seniority_share = share;
+    return o;
 }
 
 inline std::string format_number(double v) {
@@ -249,7 +257,7 @@ struct uniform_policy {
     [[nodiscard]] std::string name() const { return "uniform"; }
     void select(const day_context& ctx, std::span<const entrant> pool, std::size_t slots,
                 std::vector<std::uint32_t>& winners, workspace&) const {
-        detail::production_select(ctx, pool, slots, 0.0, winners);
+        detail::production_select(ctx, pool, slots, draw_options{}, winners);
     }
 };
 
@@ -259,7 +267,7 @@ struct fifo_policy {
     [[nodiscard]] std::string name() const { return "fifo"; }
     void select(const day_context& ctx, std::span<const entrant> pool, std::size_t slots,
                 std::vector<std::uint32_t>& winners, workspace&) const {
-        detail::production_select(ctx, pool, slots, 1.0, winners);
+        detail::production_select(ctx, pool, slots, detail::seniority_options(1.0), winners);
     }
 };
 
@@ -279,118 +287,35 @@ struct seniority_policy {
     [[nodiscard]] std::string name() const { return "seniority:" + detail::format_number(share); }
     void select(const day_context& ctx, std::span<const entrant> pool, std::size_t slots,
                 std::vector<std::uint32_t>& winners, workspace&) const {
-        detail::production_select(ctx, pool, slots, share, winners);
+        detail::production_select(ctx, pool, slots, detail::seniority_options(share), winners);
     }
 };
 
-/// A weighted lottery whose weights grow with the draws an entrant has lost (a = lost draws):
-/// `linear` w = 1 + a / period, `doubling` w = 2^floor(a / period), either capped at `cap`
-/// (0 = no cap). Winners are the smallest Efraimidis-Spirakis keys E / w with
-/// E = -ln(unit_interval(keyed place)): the same as drawing without replacement proportionally
-/// to weight (Efraimidis and Spirakis, "Weighted random sampling with a reservoir", IPL 97,
-/// 2006). O(n) keys and logarithms, O(n) partial sort per draw.
+/// A weighted lottery whose weights grow with the days since arrival: the production aging
+/// draw (cbpq::draw_aging, draw.hpp) with `rule` (cbpq::aging_rule: `linear/P[/CAP]` gives
+/// w = 1 + d / P, `double/P[/CAP]` gives w = 2^min(floor(d / P), 100), capped at CAP), where
+/// d = day - entry_day >= 1 is the days since arrival on the day of the draw. Winners are the
+/// smallest Efraimidis-Spirakis values E / w: drawing without replacement proportionally to
+/// weight (docs/policies.md). O(n) keys, O(slots) logarithms, O(slots log slots) per draw.
 struct aging_policy {
-    /// How the weight grows with lost draws.
-    enum class shape : std::uint8_t { linear, doubling };
-    shape kind = shape::linear;
-    std::int32_t period = 30;
-    double cap = 0.0;
+    aging_rule rule;
 
-    /// The weight after `lost` lost draws. O(1); noexcept.
-    [[nodiscard]] double weight(std::int32_t lost) const noexcept {
-        const std::int32_t steps = lost < 0 ? 0 : lost;
-        double w = 1.0;
-        if (kind == shape::linear) {
-            w = 1.0 + static_cast<double>(steps) / static_cast<double>(period);
-        } else {
-            w = std::ldexp(1.0, std::min(steps / period, 1000));
-        }
-        return cap > 0.0 ? std::min(w, cap) : w;
-    }
-    [[nodiscard]] std::string name() const {
-        std::string out = kind == shape::linear ? "aging:linear/" : "aging:double/";
-        out += std::to_string(period);
-        if (cap > 0.0) {
-            out += '/';
-            out += detail::format_number(cap);
-        }
-        return out;
-    }
+    /// The weight on a draw `days` days after arrival: rule.weight(days). O(1); noexcept.
+    [[nodiscard]] double weight(std::int64_t days) const noexcept { return rule.weight(days); }
+    [[nodiscard]] std::string name() const { return "aging:" + to_string(rule); }
     void select(const day_context& ctx, std::span<const entrant> pool, std::size_t slots,
-                std::vector<std::uint32_t>& winners, workspace& ws) const {
-        const std::size_t n = pool.size();
-        slots = std::min(slots, n);
-        if (slots == 0) {
-            return;
-        }
-        // Exact filter: pick t so that about slots + 6 sqrt(slots) + 16 entrants are expected
-        // to have E / w <= t (E is exponential, so P = 1 - e^(-t w)); an entrant can only pass
-        // with u >= e^(-t' w), t' = t (1 + 1e-9), which needs no logarithm. Every entrant that
-        // fails has E / w > t, so if at least `slots` passers have E / w <= t, the winners are
-        // among the passers; otherwise the draw is redone over everyone.
-        ws.cohorts.clear();
-        for (std::size_t i = 0; i < n;) {
-            std::size_t j = i + 1;
-            while (j < n && pool[j].entry_day == pool[i].entry_day) {
-                ++j;
-            }
-            ws.cohorts.push_back({i, j, weight(ctx.lost_draws(pool[i]))});
-            i = j;
-        }
-        const double target =
-            static_cast<double>(slots) + 6.0 * std::sqrt(static_cast<double>(slots)) + 16.0;
-        double t = std::numeric_limits<double>::infinity();
-        if (target < 0.5 * static_cast<double>(n)) {
-            double lo = 0.0;
-            double hi = 1.0;
-            auto expected = [&](double x) {
-                double sum = 0.0;
-                for (const auto& c : ws.cohorts) {
-                    sum +=
-                        static_cast<double>(c.last - c.first) * (1.0 - detail::det_exp(-x * c.w));
-                }
-                return sum;
-            };
-            while (expected(hi) < target && hi < 1e6) {
-                hi *= 2.0;
-            }
-            for (int it = 0; it < 40; ++it) {
-                const double mid = 0.5 * (lo + hi);
-                (expected(mid) < target ? lo : hi) = mid;
-            }
-            t = hi;
-        }
-        for (int pass = 0; pass < 2; ++pass) {
-            ws.weighted.clear();
-            std::size_t below = 0;
-            for (auto& c : ws.cohorts) {
-                const double cut = pass == 0 ? detail::det_exp(-t * (1.0 + 1e-9) * c.w) : 0.0;
-                for (std::size_t i = c.first; i < c.last; ++i) {
-                    const double u = unit_interval(ctx.key.entrant_key(pool[i].id));
-                    if (u < cut) {
-                        continue;
-                    }
-                    const double key = -detail::det_log(u) / c.w;
-                    below += key <= t ? 1 : 0;
-                    ws.weighted.emplace_back(key, static_cast<std::uint32_t>(i));
-                }
-            }
-            if (pass == 1 || below >= slots) {
-                break;
-            }
-        }
-        std::nth_element(ws.weighted.begin(),
-                         ws.weighted.begin() + static_cast<std::ptrdiff_t>(slots - 1),
-                         ws.weighted.end());
-        for (std::size_t i = 0; i < slots; ++i) {
-            winners.push_back(ws.weighted[i].second);
-        }
+                std::vector<std::uint32_t>& winners, workspace&) const {
+        draw_options o;
+        o.policy = draw_policy::aging;
+        o.aging = rule;
+        detail::production_select(ctx, pool, slots, o, winners);
     }
 };
 
 /// Any of the built-in policies as one value type, read from its text form:
 /// `uniform`, `fifo`, `seniority:S` (0 <= S <= 1), `aging:linear/P[/CAP]`,
-/// `aging:double/P[/CAP]` (P whole days >= 1, CAP >= 1). Models selection_policy.
+/// `aging:double/P[/CAP]` (cbpq::parse_aging_rule: P whole days 1..100000, 1 <= CAP <= 2^100).
+/// Models selection_policy.
 class policy {
 public:
     using variant_type = std::variant<uniform_policy, fifo_policy, seniority_policy, aging_policy>;
@@ -420,29 +345,12 @@ public:
             return seniority_policy{s};
         }
         if (spec.rfind("aging:", 0) == 0) {
-            std::string_view rest = spec.substr(6);
-            aging_policy a;
-            if (rest.rfind("linear/", 0) == 0) {
-                a.kind = aging_policy::shape::linear;
-                rest.remove_prefix(7);
-            } else if (rest.rfind("double/", 0) == 0) {
-                a.kind = aging_policy::shape::doubling;
-                rest.remove_prefix(7);
-            } else {
-                return fail("aging takes linear/PERIOD[/CAP] or double/PERIOD[/CAP]");
+            try {
+                return aging_policy{parse_aging_rule(spec)};
+            } catch (const invalid_input&) {
+                return fail("aging takes linear/PERIOD[/CAP] or double/PERIOD[/CAP]: PERIOD whole "
+                            "days from 1 to 100000, CAP a number from 1 to 2^100");
             }
-            const auto slash = rest.find('/');
-            const std::string_view period = rest.substr(0, slash);
-            if (!detail::parse_integer(period, a.period) || a.period < 1 || a.period > 100000) {
-                return fail("the aging period must be a whole number of days from 1 to 100000");
-            }
-            if (slash != std::string_view::npos) {
-                if (!detail::parse_number(rest.substr(slash + 1), a.cap) || a.cap < 1.0 ||
-                    a.cap > 1e300) {
-                    return fail("the aging cap must be a number of at least 1");
-                }
-            }
-            return a;
         }
         return fail("unknown policy (expected uniform, fifo, seniority:S or aging:SPEC)");
     }
