@@ -644,9 +644,14 @@ private:
         words w;
         w.len = static_cast<std::int32_t>(n);
         if (CBPQ_LIKELY(n >= 4)) {
+            // Offset min(4k, n - 4) by masking, not by min(): compilers turn min() into a
+            // branch on n < 8, 12 or 16, which mispredicts when port names of several lengths
+            // arrive in random order.
+            const std::size_t last = n - 4;
             std::uint32_t x[4];
             for (std::size_t k = 0; k < 4; ++k) {
-                std::memcpy(&x[k], s.data() + std::min(4 * k, n - 4), 4);
+                const std::size_t at = last + ((4 * k - last) & (0 - std::size_t{4 * k < last}));
+                std::memcpy(&x[k], s.data() + at, 4);
             }
             w.w0 = x[0] | (std::uint64_t{x[1]} << 32);
             w.w1 = x[2] | (std::uint64_t{x[3]} << 32);
