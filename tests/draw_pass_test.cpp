@@ -10,6 +10,7 @@
 #include <initializer_list>
 #include <limits>
 #include <map>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -241,5 +242,146 @@ TEST_CASE("draw pass: duplicates are found for every id kind and range kind") {
     } catch (const cbpq::invalid_input& e) {
         CHECK(e.record() == "entrant REG-2999");
         CHECK(e.field() == "id");
+    }
+}
+
+namespace {
+
+// Port names that stress the lookup's word encoding: every length from 0 to 40, names that
+// share their length, first and last bytes and differ in one middle byte, names that are
+// prefixes of each other, and names with NUL and high bytes.
+std::vector<std::string> awkward_port_names() {
+    std::vector<std::string> names;
+    for (std::size_t n = 0; n <= 40; ++n) {
+        std::string s(n, 'p');
+        for (std::size_t i = 0; i < n; ++i) {
+            s[i] = static_cast<char>('a' + (i * 7 + n) % 26);
+        }
+        names.push_back(s);
+        if (n >= 1) {
+            for (std::size_t at = 0; at < n; ++at) {
+                std::string t = s;
+                t[at] = static_cast<char>(t[at] == 'Z' ? 'Y' : 'Z');
+                names.push_back(t);
+            }
+        }
+    }
+    names.push_back(std::string("ab\0d", 4));
+    names.push_back(std::string("ab\0e", 4));
+    names.push_back(std::string("\xff\xfe\x01", 3));
+    names.push_back(std::string("\xff\xff\xff\xff\xff\xff\xff\xff\xff", 9));
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    return names;
+}
+
+cbpq::day_capacity capacity_of(const std::vector<std::string>& names) {
+    cbpq::day_capacity cap;
+    for (const auto& n : names) {
+        cap.ports.push_back({n, 10, std::nullopt, {}});
+    }
+    return cap;
+}
+
+} // namespace
+
+TEST_CASE("draw pass: port lookup finds every port and nothing else") {
+    const auto all = awkward_port_names();
+    // The whole set (hundreds of ports), a handful, and one.
+    for (const std::size_t count : {all.size(), std::size_t{9}, std::size_t{1}}) {
+        std::vector<std::string> names;
+        for (std::size_t i = 0; i < count; ++i) {
+            names.push_back(all[(i * 37) % all.size()]);
+        }
+        std::sort(names.begin(), names.end());
+        names.erase(std::unique(names.begin(), names.end()), names.end());
+        const auto cap = capacity_of(names); // the lookup views the capacity's names
+        const cbpq::detail::port_lookup lookup(cap);
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            CHECK(lookup.find(names[i]) == static_cast<std::int32_t>(i));
+        }
+        // Every name of the wider set that is not a port, and near misses of the ports: one
+        // byte changed, one byte longer, one byte shorter.
+        for (const auto& s : all) {
+            if (!std::binary_search(names.begin(), names.end(), s)) {
+                CHECK(lookup.find(s) == -1);
+            }
+        }
+        for (const auto& s : names) {
+            for (const std::string& miss :
+                 {s + "x", s + std::string(1, '\0'), s.empty() ? std::string("q") : s.substr(1),
+                  s.empty() ? std::string("r") : s.substr(0, s.size() - 1)}) {
+                if (!std::binary_search(names.begin(), names.end(), miss)) {
+                    CHECK(lookup.find(miss) == -1);
+                }
+            }
+            for (std::size_t at = 0; at < s.size(); ++at) {
+                std::string t = s;
+                t[at] = static_cast<char>(t[at] ^ 0x40);
+                if (!std::binary_search(names.begin(), names.end(), t)) {
+                    CHECK(lookup.find(t) == -1);
+                }
+            }
+        }
+    }
+    SUBCASE("no ports") {
+        const cbpq::day_capacity cap;
+        const cbpq::detail::port_lookup lookup(cap);
+        CHECK(lookup.find("") == -1);
+        CHECK(lookup.find("nogales") == -1);
+    }
+}
+
+TEST_CASE("draw pass: ports by name, alternating or in runs, draw as ports by index") {
+    // Names that share length, first and last byte (and short and long ones), entrants
+    // alternating between them or in long runs: resolving names must give exactly the draw
+    // that capacity indexes give.
+    const std::vector<std::string> names = {"port-aaaa-x",
+                                            "port-aaab-x",
+                                            "port-abaa-x",
+                                            "p",
+                                            "pq",
+                                            "pqr",
+                                            "a-port-name-longer-than-16"};
+    auto cap = capacity_of(names);
+    for (auto& p : cap.ports) {
+        p.persons = 40;
+    }
+    struct entrant {
+        std::int64_t id;
+        std::string port;
+        std::int64_t index;
+        int party;
+    };
+    for (const bool alternate : {true, false}) {
+        std::vector<entrant> es;
+        std::mt19937_64 g(alternate ? 21 : 22);
+        for (std::int64_t i = 0; i < 4000; ++i) {
+            const std::size_t p = alternate ? static_cast<std::size_t>(i) % names.size()
+                                            : static_cast<std::size_t>(i / 600) % names.size();
+            es.push_back({i * 13 + 5, names[p], static_cast<std::int64_t>(p),
+                          static_cast<int>(1 + g() % 3)});
+        }
+        cbpq::draw_options opt;
+        opt.alternates = 5;
+        auto id = [](const entrant& e) { return e.id; };
+        auto party = [](const entrant& e) { return e.party; };
+        const auto by_name = cbpq::draw(
+            es, cap, pass_key(), opt, id,
+            [](const entrant& e) -> const std::string& { return e.port; }, party);
+        const auto by_index = cbpq::draw(
+            es, cap, pass_key(), opt, id, [](const entrant& e) { return e.index; }, party);
+        CHECK(by_name == by_index);
+        // An unknown name among them is reported for its entrant.
+        es[1234].port = "port-aaac-x";
+        try {
+            (void)cbpq::draw(
+                es, cap, pass_key(), opt, id,
+                [](const entrant& e) -> const std::string& { return e.port; }, party);
+            FAIL("no exception");
+        } catch (const cbpq::invalid_input& e) {
+            CHECK(e.record() == "entrant " + std::to_string(es[1234].id));
+            CHECK(e.field() == "port");
+        }
     }
 }

@@ -567,11 +567,14 @@ inline std::vector<std::size_t> port_limits(const port_capacity& p, const draw_o
     return out;
 }
 
-// Port names to capacity indexes in one probe: a hash of (length, first byte, last byte)
-// whose multiplier is chosen at construction so that the capacity's names do not collide,
-// then one comparison. Ports arrive in random order, so a probe loop or a branch on the name
-// length would mispredict on most entrants; names that share (length, first, last byte) fall
-// back to a linear scan.
+// Port names to capacity indexes in one probe, with no pointer chasing: a name of up to 16
+// bytes is read as two 64-bit words (four 4-byte loads at offsets 0, 4, 8 and 12, each pulled
+// back to end at the last byte: no loop and no branch on the length, which varies from entrant
+// to entrant), and the capacity's names are stored in the table as the same words, so one probe
+// is one multiply, one load of a slot and one comparison. The multiplier is chosen at
+// construction so that the capacity's names do not collide; ports arrive in random order, so a
+// probe loop would mispredict on most entrants. Names longer than 16 bytes, and capacities
+// whose names cannot be hashed apart, fall back to a linear scan.
 class port_lookup {
 public:
     explicit port_lookup(const day_capacity& cap) {
@@ -579,18 +582,25 @@ public:
         for (const auto& p : cap.ports) {
             names_.emplace_back(p.port);
         }
+        std::vector<std::pair<std::size_t, words>> in_table;
+        for (std::size_t i = 0; i < names_.size(); ++i) {
+            if (names_[i].size() <= short_name) {
+                in_table.emplace_back(i, read(names_[i]));
+            }
+        }
         for (std::size_t bits = 4; bits <= 12 && !perfect_; ++bits) {
             for (std::uint64_t m = 1; m <= 64 && !perfect_; ++m) {
                 mult_ = 0x9e3779b97f4a7c15ULL * (2 * m + 1);
                 shift_ = static_cast<int>(64 - bits);
-                slots_.assign(std::size_t{1} << bits, -1);
+                slots_.assign(std::size_t{1} << bits, slot{});
                 perfect_ = true;
-                for (std::size_t i = 0; i < names_.size() && perfect_; ++i) {
-                    auto& slot = slots_[index(names_[i])];
-                    if (slot >= 0) {
-                        perfect_ = false;
+                for (std::size_t k = 0; k < in_table.size() && perfect_; ++k) {
+                    const words& w = in_table[k].second;
+                    slot& sl = slots_[index(w)];
+                    if (sl.index >= 0) {
+                        perfect_ = false; // equal names, or a collision for this multiplier
                     }
-                    slot = static_cast<std::int32_t>(i);
+                    sl = slot{w.w0, w.w1, w.len, static_cast<std::int32_t>(in_table[k].first)};
                 }
             }
         }
@@ -598,9 +608,11 @@ public:
 
     // Capacity index of `name`, or -1.
     [[nodiscard]] std::int32_t find(std::string_view name) const noexcept {
-        if (CBPQ_LIKELY(perfect_)) {
-            const std::int32_t i = slots_[index(name)];
-            return i >= 0 && same_name(names_[static_cast<std::size_t>(i)], name) ? i : -1;
+        if (CBPQ_LIKELY(perfect_ && name.size() <= short_name)) {
+            const words w = read(name);
+            const slot& sl = slots_[index(w)];
+            // An empty slot has len -1: it never matches.
+            return sl.w0 == w.w0 && sl.w1 == w.w1 && sl.len == w.len ? sl.index : -1;
         }
         for (std::size_t i = 0; i < names_.size(); ++i) {
             if (names_[i] == name) {
@@ -611,40 +623,54 @@ public:
     }
 
 private:
-    // Names of 4 to 16 bytes (most port names) compare as four 4-byte words at offsets 0, 4, 8
-    // and 12, each pulled back to end at the last byte: no loop and no branch on the length,
-    // which varies from entrant to entrant.
-    [[nodiscard]] static bool same_name(std::string_view a, std::string_view b) noexcept {
-        const std::size_t n = a.size();
-        if (n != b.size()) {
-            return false;
-        }
-        if (CBPQ_LIKELY(n >= 4 && n <= 16)) {
-            std::uint32_t diff = 0;
-            for (std::size_t k = 0; k < 16; k += 4) {
-                const std::size_t at = std::min(k, n - 4);
-                std::uint32_t x = 0;
-                std::uint32_t y = 0;
-                std::memcpy(&x, a.data() + at, 4);
-                std::memcpy(&y, b.data() + at, 4);
-                diff |= x ^ y;
+    static constexpr std::size_t short_name = 16;
+
+    // A name of at most 16 bytes, whole: with its length, the words determine every byte.
+    struct words {
+        std::uint64_t w0 = 0;
+        std::uint64_t w1 = 0;
+        std::int32_t len = 0;
+    };
+
+    struct slot {
+        std::uint64_t w0 = 0;
+        std::uint64_t w1 = 0;
+        std::int32_t len = -1;
+        std::int32_t index = -1;
+    };
+
+    [[nodiscard]] static words read(std::string_view s) noexcept {
+        const std::size_t n = s.size();
+        words w;
+        w.len = static_cast<std::int32_t>(n);
+        if (CBPQ_LIKELY(n >= 4)) {
+            // Offset min(4k, n - 4) by masking, not by min(): compilers turn min() into a
+            // branch on n < 8, 12 or 16, which mispredicts when port names of several lengths
+            // arrive in random order.
+            const std::size_t last = n - 4;
+            std::uint32_t x[4];
+            for (std::size_t k = 0; k < 4; ++k) {
+                const std::size_t at = last + ((4 * k - last) & (0 - std::size_t{4 * k < last}));
+                std::memcpy(&x[k], s.data() + at, 4);
             }
-            return diff == 0;
+            w.w0 = x[0] | (std::uint64_t{x[1]} << 32);
+            w.w1 = x[2] | (std::uint64_t{x[3]} << 32);
+        } else if (n != 0) {
+            // 1 to 3 bytes: the first, the middle and the last cover them all.
+            w.w0 = static_cast<std::uint64_t>(static_cast<unsigned char>(s[0])) |
+                   (static_cast<std::uint64_t>(static_cast<unsigned char>(s[n / 2])) << 8) |
+                   (static_cast<std::uint64_t>(static_cast<unsigned char>(s[n - 1])) << 16);
         }
-        return a == b;
+        return w;
     }
 
-    [[nodiscard]] std::size_t index(std::string_view s) const noexcept {
-        const std::size_t n = s.size();
-        const auto first =
-            static_cast<std::uint64_t>(n != 0 ? static_cast<unsigned char>(s[0]) : 0);
-        const auto last =
-            static_cast<std::uint64_t>(n != 0 ? static_cast<unsigned char>(s[n - 1]) : 0);
-        const std::uint64_t h = (static_cast<std::uint64_t>(n) << 16) | (first << 8) | last;
+    [[nodiscard]] std::size_t index(const words& w) const noexcept {
+        const std::uint64_t h =
+            (w.w0 * 0xff51afd7ed558ccdULL) ^ w.w1 ^ (static_cast<std::uint64_t>(w.len) << 56);
         return static_cast<std::size_t>((h * mult_) >> shift_);
     }
 
-    std::vector<std::int32_t> slots_;
+    std::vector<slot> slots_;
     std::vector<std::string_view> names_;
     std::uint64_t mult_ = 0;
     int shift_ = 60;
