@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -115,6 +116,26 @@ void check_entrants(const Result& res, std::size_t alternates, const Find& find,
             CHECK(a.party == r->party);
         }
     }
+}
+
+// Both of the above over the entrants `recs` (records with `.id` and `.party`), for a result
+// whose ids are the records' ids; `asked(record, port name)` as for check_entrants.
+template <class Result, class Recs, class Asked>
+void check_draw_invariants(const Result& res, const cbpq::day_capacity& cap, const Recs& recs,
+                           std::size_t alternates, const Asked& asked, bool alternate_once) {
+    using record = typename Recs::value_type;
+    std::map<typename Result::id_type, const record*> by_id;
+    for (const auto& r : recs) {
+        by_id[r.id] = &r;
+    }
+    check_capacity(res, cap);
+    check_entrants(
+        res, alternates,
+        [&](const typename Result::id_type& id) -> const record* {
+            const auto it = by_id.find(id);
+            return it == by_id.end() ? nullptr : it->second;
+        },
+        asked, alternate_once);
 }
 
 // The result does not depend on the input order: `times` shuffles of `recs` (test input order

@@ -412,14 +412,8 @@ TEST_CASE("draw: invariants on random inputs") {
         const scenario s = random_scenario(g);
         const cbpq::draw_key key(test_seed(round), "inv");
         const auto res = cbpq::draw(s.recs, s.cap, key, s.opt);
-        std::map<std::int64_t, const rec*> by_id;
-        for (const auto& r : s.recs) {
-            by_id[r.id] = &r;
-        }
-        cbpq_test::check_capacity(res, s.cap);
-        cbpq_test::check_entrants(
-            res, s.opt.alternates,
-            [&](std::int64_t id) { return by_id.count(id) != 0 ? by_id.at(id) : nullptr; },
+        cbpq_test::check_draw_invariants(
+            res, s.cap, s.recs, s.opt.alternates,
             [](const rec& r, std::string_view port) { return r.port == port; }, true);
     }
 }

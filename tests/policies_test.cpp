@@ -211,14 +211,8 @@ TEST_CASE("policies: seniority matches the reference model and keeps capacity") 
         const cbpq::draw_key key(policy_seed(round), "seniority");
         const auto res = seniority(s.recs, s.cap, key, s.opt);
         const auto ref = reference(s.recs, s.cap, key, s.opt);
-        std::map<std::int64_t, const prec*> by;
-        for (const auto& r : s.recs) {
-            by[r.id] = &r;
-        }
-        cbpq_test::check_capacity(res, s.cap);
-        cbpq_test::check_entrants(
-            res, s.opt.alternates,
-            [&](std::int64_t id) { return by.count(id) != 0 ? by.at(id) : nullptr; },
+        cbpq_test::check_draw_invariants(
+            res, s.cap, s.recs, s.opt.alternates,
             [](const prec& r, std::string_view port) { return r.port == port; }, true);
         for (std::size_t p = 0; p < res.ports.size(); ++p) {
             const auto& pd = res.ports[p];

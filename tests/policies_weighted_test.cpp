@@ -216,15 +216,9 @@ void check_against_reference(const wscenario& s, const cbpq::draw_key& key,
                              const cbpq::draw_result<std::int64_t>& res) {
     const auto ref = reference(s.recs, s.cap, key, s.opt);
     REQUIRE(res.ports.size() == s.cap.ports.size());
-    std::map<std::int64_t, const wrec*> by;
-    for (const auto& r : s.recs) {
-        by[r.id] = &r;
-    }
     // Capacity, whole parties, alternates disjoint from the selected.
-    cbpq_test::check_capacity(res, s.cap);
-    cbpq_test::check_entrants(
-        res, s.opt.alternates,
-        [&](std::int64_t id) { return by.count(id) != 0 ? by.at(id) : nullptr; },
+    cbpq_test::check_draw_invariants(
+        res, s.cap, s.recs, s.opt.alternates,
         [](const wrec& r, std::string_view port) { return r.port == port; }, true);
     for (std::size_t p = 0; p < res.ports.size(); ++p) {
         const auto& pd = res.ports[p];

@@ -242,14 +242,8 @@ void check_against_reference(const scenario& s, const cbpq::draw_key& key,
     }
     // Capacity (persons, parties, slots), whole parties, one port per winner, alternates who
     // got nothing and listed the port.
-    std::map<std::int64_t, const prec*> by;
-    for (const auto& r : s.recs) {
-        by[r.id] = &r;
-    }
-    cbpq_test::check_capacity(res.result, s.cap);
-    cbpq_test::check_entrants(
-        res.result, s.opt.alternates,
-        [&](std::int64_t id) { return by.count(id) != 0 ? by.at(id) : nullptr; },
+    cbpq_test::check_draw_invariants(
+        res.result, s.cap, s.recs, s.opt.alternates,
         [](const prec& r, std::string_view port) {
             return std::find(r.preferences.begin(), r.preferences.end(), port) !=
                    r.preferences.end();
