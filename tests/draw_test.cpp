@@ -1,5 +1,7 @@
 // Tests of draw.hpp: known answers (golden files), a naive reference model, order
 // independence, shard and merge, invariants, fairness, and bad input.
+#include "draw_invariants.hpp"
+
 #include <cbpq/draw.hpp>
 
 #include <doctest/doctest.h>
@@ -15,6 +17,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -261,74 +264,13 @@ std::vector<rec> golden_entrants() {
     return v;
 }
 
-// Regularized upper incomplete gamma Q(a, x), by the series for P when x < a + 1 and by
-// Legendre's continued fraction (evaluated with the modified Lentz method) otherwise; both are
-// the textbook expansions (Abramowitz and Stegun 6.5.29 and 6.5.31).
-double gamma_q(double a, double x) {
-    if (x <= 0) {
-        return 1.0;
-    }
-    const double lg = std::lgamma(a);
-    if (x < a + 1) {
-        double term = 1.0 / a;
-        double sum = term;
-        for (int n = 1; n < 1000; ++n) {
-            term *= x / (a + n);
-            sum += term;
-            if (std::fabs(term) < std::fabs(sum) * 1e-15) {
-                break;
-            }
-        }
-        return 1.0 - sum * std::exp(-x + a * std::log(x) - lg);
-    }
-    const double tiny = 1e-300;
-    double b = x + 1 - a;
-    double c = 1 / tiny;
-    double d = 1 / b;
-    double h = d;
-    for (int i = 1; i < 1000; ++i) {
-        const double an = -i * (i - a);
-        b += 2;
-        d = an * d + b;
-        if (std::fabs(d) < tiny) {
-            d = tiny;
-        }
-        c = b + an / c;
-        if (std::fabs(c) < tiny) {
-            c = tiny;
-        }
-        d = 1 / d;
-        const double del = d * c;
-        h *= del;
-        if (std::fabs(del - 1) < 1e-15) {
-            break;
-        }
-    }
-    return std::exp(-x + a * std::log(x) - lg) * h;
-}
-
-// The chi-square quantile: x with P(X > x) = alpha for df degrees of freedom (bisection).
-double chi_square_critical(double df, double alpha) {
-    double lo = 0;
-    double hi = df + 100 * std::sqrt(df) + 100;
-    for (int i = 0; i < 200; ++i) {
-        const double mid = (lo + hi) / 2;
-        if (gamma_q(df / 2, mid / 2) > alpha) {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    return (lo + hi) / 2;
-}
-
 } // namespace
 
 TEST_CASE("draw: chi-square quantiles match published tables") {
     // NIST/SEMATECH e-Handbook of Statistical Methods, 1.3.6.7.4 (upper critical values).
-    CHECK(chi_square_critical(10, 0.05) == doctest::Approx(18.307).epsilon(1e-4));
-    CHECK(chi_square_critical(39, 0.001) == doctest::Approx(72.055).epsilon(1e-4));
-    CHECK(chi_square_critical(1, 0.001) == doctest::Approx(10.828).epsilon(1e-4));
+    CHECK(cbpq_test::chi_square_critical(10, 0.05) == doctest::Approx(18.307).epsilon(1e-4));
+    CHECK(cbpq_test::chi_square_critical(39, 0.001) == doctest::Approx(72.055).epsilon(1e-4));
+    CHECK(cbpq_test::chi_square_critical(1, 0.001) == doctest::Approx(10.828).epsilon(1e-4));
 }
 
 TEST_CASE("draw: SIMD key lanes equal the scalar key") {
@@ -470,45 +412,9 @@ TEST_CASE("draw: invariants on random inputs") {
         const scenario s = random_scenario(g);
         const cbpq::draw_key key(test_seed(round), "inv");
         const auto res = cbpq::draw(s.recs, s.cap, key, s.opt);
-        std::map<std::int64_t, const rec*> by_id;
-        for (const auto& r : s.recs) {
-            by_id[r.id] = &r;
-        }
-        std::set<std::int64_t> seen;
-        for (std::size_t p = 0; p < res.ports.size(); ++p) {
-            const auto& pd = res.ports[p];
-            const auto& pc = s.cap.ports[p];
-            std::int64_t persons = 0;
-            std::vector<std::int64_t> slot(pc.slots.size(), 0);
-            for (const auto& e : pd.selected) {
-                CHECK(seen.insert(e.id).second);
-                const rec& r = *by_id.at(e.id);
-                CHECK(r.port == pd.port);
-                CHECK(e.party == r.party); // whole party
-                persons += e.party;
-                if (!pc.slots.empty()) {
-                    REQUIRE(e.slot.has_value());
-                    slot[*e.slot] += e.party;
-                } else {
-                    CHECK(!e.slot.has_value());
-                }
-            }
-            for (const auto& a : pd.alternates) {
-                CHECK(seen.insert(a.id).second); // disjoint from selected, at most once
-                CHECK(by_id.at(a.id)->port == pd.port);
-            }
-            CHECK(pd.alternates.size() <= s.opt.alternates);
-            CHECK(persons == pd.persons);
-            CHECK(persons <= pc.persons);
-            CHECK(static_cast<std::int64_t>(pd.selected.size()) == pd.parties);
-            if (pc.parties) {
-                CHECK(pd.parties <= *pc.parties);
-            }
-            for (std::size_t j = 0; j < slot.size(); ++j) {
-                CHECK(slot[j] <= pc.slots[j].persons);
-                CHECK(slot[j] == pd.slot_persons[j]);
-            }
-        }
+        cbpq_test::check_draw_invariants(
+            res, s.cap, s.recs, s.opt.alternates,
+            [](const rec& r, std::string_view port) { return r.port == port; }, true);
     }
 }
 
@@ -518,10 +424,9 @@ TEST_CASE("draw: order independence") {
         scenario s = random_scenario(g);
         const cbpq::draw_key key(test_seed(round), "order");
         const auto res = cbpq::draw(s.recs, s.cap, key, s.opt);
-        for (int k = 0; k < 3; ++k) {
-            std::shuffle(s.recs.begin(), s.recs.end(), g); // test input order only
-            CHECK(cbpq::draw(s.recs, s.cap, key, s.opt) == res);
-        }
+        cbpq_test::check_order_independent(
+            s.recs, res, [&](const auto& recs) { return cbpq::draw(recs, s.cap, key, s.opt); }, g,
+            3);
         // A forward-only range gives the same result too.
         std::forward_list<rec> fl(s.recs.begin(), s.recs.end());
         CHECK(cbpq::draw(fl, s.cap, key, s.opt) == res);
@@ -535,26 +440,14 @@ TEST_CASE("draw: shards merge into exactly the whole") {
         const cbpq::draw_key key(test_seed(round), "shards");
         const auto whole = cbpq::draw(s.recs, s.cap, key, s.opt);
         const std::size_t k = 1 + g() % 6;
-        std::vector<std::vector<rec>> shards(k);
-        for (const auto& r : s.recs) {
-            shards[g() % k].push_back(r);
-        }
         std::vector<cbpq::draw_partial<std::int64_t>> parts;
-        for (const auto& sh : shards) {
+        for (const auto& sh : cbpq_test::split_shards(s.recs, k, g)) {
             parts.push_back(cbpq::collect_draw(sh, s.cap, key, s.opt));
-            // Bounded by capacity and waiting list, not by shard size.
-            for (std::size_t p = 0; p < parts.back().ports.size(); ++p) {
-                const auto& pp = parts.back().ports[p];
-                for (std::size_t sz = 0; sz < pp.by_size.size(); ++sz) {
-                    CHECK(pp.by_size[sz].size() <= pp.limits[sz]);
-                }
-            }
+            cbpq_test::check_partial_bounded(parts.back());
         }
         std::shuffle(parts.begin(), parts.end(), g);
-        auto merged = parts.front();
-        for (std::size_t i = 1; i < parts.size(); ++i) {
-            merged = cbpq::merge_partials(merged, parts[i]);
-        }
+        const auto merged = cbpq_test::merge_in_order(
+            parts, [](const auto& a, const auto& b) { return cbpq::merge_partials(a, b); });
         CHECK(merged.entrants == s.recs.size());
         CHECK(cbpq::finish_draw(merged, s.cap, key, s.opt) == whole);
     }
@@ -613,7 +506,7 @@ TEST_CASE("draw: fairness, chi-square over many seeds with equal parties") {
     }
     const double x2 =
         (static_cast<double>(k) - 1) / static_cast<double>(k) * sum / (trials * p * (1 - p));
-    const double critical = chi_square_critical(static_cast<double>(k - 1), 0.001);
+    const double critical = cbpq_test::chi_square_critical(static_cast<double>(k - 1), 0.001);
     CHECK(x2 < critical);
     MESSAGE("chi-square " << x2 << " vs critical " << critical);
 }

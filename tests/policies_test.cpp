@@ -1,6 +1,8 @@
 // Tests of the draw policies (draw.hpp): the seniority share against a naive reference model
 // written from docs/policies.md, order independence, shard merge, capacity, exact
 // probabilities of a small pool, and bad input.
+#include "draw_invariants.hpp"
+
 #include <cbpq/draw.hpp>
 
 #include <doctest/doctest.h>
@@ -13,6 +15,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -208,19 +211,17 @@ TEST_CASE("policies: seniority matches the reference model and keeps capacity") 
         const cbpq::draw_key key(policy_seed(round), "seniority");
         const auto res = seniority(s.recs, s.cap, key, s.opt);
         const auto ref = reference(s.recs, s.cap, key, s.opt);
-        REQUIRE(res.ports.size() == s.cap.ports.size());
+        cbpq_test::check_draw_invariants(
+            res, s.cap, s.recs, s.opt.alternates,
+            [](const prec& r, std::string_view port) { return r.port == port; }, true);
         for (std::size_t p = 0; p < res.ports.size(); ++p) {
             const auto& pd = res.ports[p];
             const auto& want = ref.at(pd.port);
             std::set<std::int64_t> got;
-            std::int64_t persons = 0;
             for (const auto& sp : pd.selected) {
                 got.insert(sp.id);
-                persons += sp.party;
             }
             CHECK(got == want.selected);
-            CHECK(persons == pd.persons);
-            CHECK(pd.persons <= s.cap.ports[p].persons);
             std::vector<std::int64_t> alts;
             for (const auto& a : pd.alternates) {
                 alts.push_back(a.id);
@@ -240,21 +241,17 @@ TEST_CASE("policies: seniority is order independent and shards merge exactly") {
         const pscenario s = random_pscenario(g);
         const cbpq::draw_key key(policy_seed(round), "seniority-shards");
         const auto whole = seniority(s.recs, s.cap, key, s.opt);
-        auto shuffled = s.recs;
-        std::shuffle(shuffled.begin(), shuffled.end(), g);
-        CHECK(seniority(shuffled, s.cap, key, s.opt) == whole);
+        cbpq_test::check_order_independent(
+            s.recs, whole, [&](const auto& recs) { return seniority(recs, s.cap, key, s.opt); }, g);
         const std::size_t k = 1 + g() % 5;
-        std::vector<std::vector<prec>> shards(k);
-        for (const auto& r : s.recs) {
-            shards[g() % k].push_back(r);
+        std::vector<cbpq::seniority_partial<std::int64_t>> parts;
+        for (const auto& sh : cbpq_test::split_shards(s.recs, k, g)) {
+            parts.push_back(
+                cbpq::collect_seniority(sh, s.cap, key, s.opt, by_id, by_port, by_party, by_reg));
         }
-        auto merged =
-            cbpq::collect_seniority(shards[0], s.cap, key, s.opt, by_id, by_port, by_party, by_reg);
-        for (std::size_t i = 1; i < k; ++i) {
-            merged = cbpq::merge_seniority_partials(
-                merged, cbpq::collect_seniority(shards[i], s.cap, key, s.opt, by_id, by_port,
-                                                by_party, by_reg));
-        }
+        const auto merged = cbpq_test::merge_in_order(parts, [](const auto& a, const auto& b) {
+            return cbpq::merge_seniority_partials(a, b);
+        });
         CHECK(cbpq::finish_seniority(merged, s.cap, key, s.opt) == whole);
     }
 }

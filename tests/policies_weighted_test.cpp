@@ -3,6 +3,8 @@
 // lottery invariants (order independence, shard merge over random splits, capacity, parties
 // whole, alternates disjoint), exact successive-sampling probabilities by enumeration against
 // frequencies over fixed seeds, and bad input.
+#include "draw_invariants.hpp"
+
 #include <cbpq/detail/stats.hpp>
 #include <cbpq/draw.hpp>
 
@@ -17,6 +19,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -213,40 +216,22 @@ void check_against_reference(const wscenario& s, const cbpq::draw_key& key,
                              const cbpq::draw_result<std::int64_t>& res) {
     const auto ref = reference(s.recs, s.cap, key, s.opt);
     REQUIRE(res.ports.size() == s.cap.ports.size());
-    std::map<std::int64_t, const wrec*> by;
-    for (const auto& r : s.recs) {
-        by[r.id] = &r;
-    }
+    // Capacity, whole parties, alternates disjoint from the selected.
+    cbpq_test::check_draw_invariants(
+        res, s.cap, s.recs, s.opt.alternates,
+        [](const wrec& r, std::string_view port) { return r.port == port; }, true);
     for (std::size_t p = 0; p < res.ports.size(); ++p) {
         const auto& pd = res.ports[p];
-        const auto& pc = s.cap.ports[p];
         const auto& want = ref.at(pd.port);
         std::set<std::int64_t> got;
-        std::int64_t persons = 0;
-        std::vector<std::int64_t> slot_sum(pc.slots.size(), 0);
         for (const auto& sp : pd.selected) {
             got.insert(sp.id);
-            persons += sp.party;
-            // Parties stay whole: the party drawn is the party that entered.
-            CHECK(sp.party == by.at(sp.id)->party);
-            if (sp.slot) {
-                slot_sum[*sp.slot] += sp.party;
-            }
         }
         CHECK(got == want.selected);
-        CHECK(persons == pd.persons);
-        CHECK(pd.persons <= pc.persons);
-        if (pc.parties) {
-            CHECK(pd.parties <= *pc.parties);
-        }
-        for (std::size_t j = 0; j < pc.slots.size(); ++j) {
-            CHECK(slot_sum[j] <= pc.slots[j].persons);
-        }
         // Ranks are the walk order; the lists are in keyed order.
         std::vector<std::pair<std::size_t, std::int64_t>> alts;
         for (const auto& a : pd.alternates) {
             alts.emplace_back(a.rank, a.id);
-            CHECK(got.count(a.id) == 0); // alternates are disjoint from the selected
             CHECK(a.reason == want.reason.at(a.id));
         }
         std::sort(alts.begin(), alts.end());
@@ -318,36 +303,19 @@ TEST_CASE("weighted: order independent, and shards merge exactly over random spl
         const wscenario s = random_wscenario(g);
         const cbpq::draw_key key(wseed(round), "weighted-shards");
         const auto whole = weighted(s.recs, s.cap, key, s.opt);
-        auto shuffled = s.recs;
-        std::shuffle(shuffled.begin(), shuffled.end(), g);
-        CHECK(weighted(shuffled, s.cap, key, s.opt) == whole);
+        cbpq_test::check_order_independent(
+            s.recs, whole, [&](const auto& recs) { return weighted(recs, s.cap, key, s.opt); }, g);
         const std::size_t k = 1 + g() % 6;
-        std::vector<std::vector<wrec>> shards(k);
-        for (const auto& r : s.recs) {
-            shards[g() % k].push_back(r);
-        }
         std::vector<cbpq::weighted_partial<std::int64_t>> parts;
-        for (const auto& sh : shards) {
-            const auto part =
-                cbpq::collect_weighted(sh, s.cap, key, s.opt, w_id, w_port, w_party, w_weight);
-            // Bounded by capacity and alternates, not by the shard.
-            for (std::size_t p = 0; p < part.ports.size(); ++p) {
-                for (std::size_t z = 0; z < part.ports[p].by_size.size(); ++z) {
-                    CHECK(part.ports[p].by_size[z].size() <= part.ports[p].limits[z]);
-                }
-            }
-            parts.push_back(part);
+        for (const auto& sh : cbpq_test::split_shards(s.recs, k, g)) {
+            parts.push_back(
+                cbpq::collect_weighted(sh, s.cap, key, s.opt, w_id, w_port, w_party, w_weight));
+            cbpq_test::check_partial_bounded(parts.back());
         }
-        // Merge in a random tree order.
-        while (parts.size() > 1) {
-            const std::size_t i = g() % parts.size();
-            auto a = parts[i];
-            parts.erase(parts.begin() + static_cast<std::ptrdiff_t>(i));
-            const std::size_t j = g() % parts.size();
-            parts[j] = (g() % 2 == 0) ? cbpq::merge_weighted_partials(a, parts[j])
-                                      : cbpq::merge_weighted_partials(parts[j], a);
-        }
-        CHECK(cbpq::finish_weighted(parts[0], s.cap, key, s.opt) == whole);
+        const auto merged = cbpq_test::merge_random_tree(
+            parts, [](const auto& a, const auto& b) { return cbpq::merge_weighted_partials(a, b); },
+            g);
+        CHECK(cbpq::finish_weighted(merged, s.cap, key, s.opt) == whole);
     }
 }
 

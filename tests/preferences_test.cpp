@@ -2,6 +2,8 @@
 // lists, a naive reference model written from docs/policies.md, order independence, exact
 // shard merge, the bounded partial, strategy-proofness by enumeration, exact probabilities by
 // enumerating orders against frequencies over seeds, and bad input.
+#include "draw_invariants.hpp"
+
 #include <cbpq/audit.hpp>
 #include <cbpq/detail/stats.hpp>
 #include <cbpq/preferences.hpp>
@@ -16,6 +18,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -221,13 +224,10 @@ void check_against_reference(const scenario& s, const cbpq::draw_key& key,
     REQUIRE(res.choices.size() == s.cap.ports.size());
     for (std::size_t p = 0; p < res.result.ports.size(); ++p) {
         const auto& pd = res.result.ports[p];
-        const auto& cap = s.cap.ports[p];
         std::vector<std::pair<std::int64_t, std::size_t>> got;
-        std::int64_t persons = 0;
         REQUIRE(res.choices[p].size() == pd.selected.size());
         for (std::size_t i = 0; i < pd.selected.size(); ++i) {
             got.emplace_back(pd.selected[i].id, res.choices[p][i]);
-            persons += pd.selected[i].party;
             CHECK(pd.selected[i].rank == i + 1);
             CHECK(res.choice_of(pd.selected[i].id, pd.port) == res.choices[p][i]);
             CHECK(res.result.outcome_of(pd.selected[i].id, pd.port).status ==
@@ -239,17 +239,16 @@ void check_against_reference(const scenario& s, const cbpq::draw_key& key,
             alts.push_back(a.id);
         }
         CHECK(alts == ref.alternates.at(pd.port));
-        // Capacity: persons, parties, slots.
-        CHECK(persons == pd.persons);
-        CHECK(pd.persons <= cap.persons);
-        CHECK(static_cast<std::size_t>(pd.parties) == pd.selected.size());
-        if (cap.parties) {
-            CHECK(pd.parties <= *cap.parties);
-        }
-        for (std::size_t j = 0; j < cap.slots.size(); ++j) {
-            CHECK(pd.slot_persons[j] <= cap.slots[j].persons);
-        }
     }
+    // Capacity (persons, parties, slots), whole parties, one port per winner, alternates who
+    // got nothing and listed the port.
+    cbpq_test::check_draw_invariants(
+        res.result, s.cap, s.recs, s.opt.alternates,
+        [](const prec& r, std::string_view port) {
+            return std::find(r.preferences.begin(), r.preferences.end(), port) !=
+                   r.preferences.end();
+        },
+        false);
 }
 
 } // namespace
@@ -310,30 +309,20 @@ TEST_CASE("preferences: order independence and exact shard merge") {
         const scenario s = random_scenario(g, 4, 0, 300);
         const cbpq::draw_key key(pref_seed(round), "shards");
         const auto whole = prefs_draw(s.recs, s.cap, key, s.opt);
-        auto shuffled = s.recs;
-        std::shuffle(shuffled.begin(), shuffled.end(), g);
-        CHECK(prefs_draw(shuffled, s.cap, key, s.opt) == whole);
+        cbpq_test::check_order_independent(
+            s.recs, whole, [&](const auto& recs) { return prefs_draw(recs, s.cap, key, s.opt); },
+            g);
         const auto whole_partial = collect(s.recs, s.cap, key, s.opt);
         const std::size_t k = 1 + g() % 6;
-        std::vector<std::vector<prec>> shards(k);
-        for (const auto& r : s.recs) {
-            shards[g() % k].push_back(r);
-        }
         std::vector<cbpq::preferences_partial<std::int64_t>> parts;
-        for (const auto& sh : shards) {
+        for (const auto& sh : cbpq_test::split_shards(s.recs, k, g)) {
             parts.push_back(collect(sh, s.cap, key, s.opt));
         }
-        // Merge in a random tree order.
-        while (parts.size() > 1) {
-            const std::size_t i = g() % parts.size();
-            auto a = parts[i];
-            parts.erase(parts.begin() + static_cast<std::ptrdiff_t>(i));
-            const std::size_t j = g() % parts.size();
-            parts[j] = g() % 2 == 0 ? cbpq::merge_preference_partials(a, parts[j])
-                                    : cbpq::merge_preference_partials(parts[j], a);
-        }
-        CHECK(parts[0] == whole_partial);
-        CHECK(cbpq::finish_preferences(parts[0], s.cap, key, s.opt) == whole);
+        const auto merged = cbpq_test::merge_random_tree(
+            parts,
+            [](const auto& a, const auto& b) { return cbpq::merge_preference_partials(a, b); }, g);
+        CHECK(merged == whole_partial);
+        CHECK(cbpq::finish_preferences(merged, s.cap, key, s.opt) == whole);
     }
 }
 
@@ -448,31 +437,11 @@ TEST_CASE("preferences: strategy-proof, no misreport gives a better port (enumer
     MESSAGE(instances << " instances, " << misreports << " misreports checked");
 }
 
-namespace {
-
-// Chi-square quantile x with Q(df / 2, x / 2) = alpha, by bisection on the library's
-// regularized upper incomplete gamma function.
-double chi2_critical(double df, double alpha) {
-    double lo = 0;
-    double hi = df + 100 * std::sqrt(df) + 100;
-    for (int i = 0; i < 200; ++i) {
-        const double mid = (lo + hi) / 2;
-        if (cbpq::detail::regularized_gamma(df / 2, mid / 2).q > alpha) {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    return (lo + hi) / 2;
-}
-
-} // namespace
-
 TEST_CASE("preferences: chi-square quantile helper matches published tables") {
     // NIST/SEMATECH e-Handbook of Statistical Methods, 1.3.6.7.4 (upper critical values).
-    CHECK(chi2_critical(1, 0.001) == doctest::Approx(10.828).epsilon(1e-4));
-    CHECK(chi2_critical(3, 0.001) == doctest::Approx(16.266).epsilon(1e-4));
-    CHECK(chi2_critical(10, 0.05) == doctest::Approx(18.307).epsilon(1e-4));
+    CHECK(cbpq_test::chi_square_critical(1, 0.001) == doctest::Approx(10.828).epsilon(1e-4));
+    CHECK(cbpq_test::chi_square_critical(3, 0.001) == doctest::Approx(16.266).epsilon(1e-4));
+    CHECK(cbpq_test::chi_square_critical(10, 0.05) == doctest::Approx(18.307).epsilon(1e-4));
 }
 
 TEST_CASE("preferences: exact probabilities by enumerating orders vs frequencies over seeds") {
@@ -577,7 +546,7 @@ TEST_CASE("preferences: exact probabilities by enumerating orders vs frequencies
             if (df == 0) {
                 continue; // a certain outcome: checked exactly above
             }
-            const double critical = chi2_critical(df, alpha);
+            const double critical = cbpq_test::chi_square_critical(df, alpha);
             CHECK_MESSAGE(x2 < critical, "pool " << pool_no << " entrant " << i + 1 << ": X2 " << x2
                                                  << " df " << df << " critical " << critical);
         }

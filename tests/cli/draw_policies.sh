@@ -4,16 +4,8 @@
 # or registration date that does not, and malformed columns that exit 2 with file, line and
 # column and leave no output behind. Set CBPQ_UPDATE_GOLDEN=1 to rewrite the golden files.
 set -euo pipefail
-: "${CBPQ_BIN:?}" "${CBPQ_SRC:?}" "${CBPQ_TMP:?}"
-mkdir -p "$CBPQ_TMP"
-cd "$CBPQ_TMP"
-rm -f ./*.csv ./*.json ./*.txt ./*.tmp.*
-DRAW="$CBPQ_BIN/cbpq-draw"
-VERIFY="$CBPQ_BIN/cbpq-verify"
-GOLDEN="$CBPQ_SRC/tests/golden"
-SEED=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+# shellcheck source=lib/draw_setup.bash
+source "$(dirname "${BASH_SOURCE[0]}")/lib/draw_setup.bash"
 
 # --- inputs: 60 entrants, H-1B style weights 1-4 and one real weight, registrations over
 # --- 90 days -------------------------------------------------------------------------------
@@ -28,13 +20,6 @@ fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
   done
 } > E.csv
 printf 'port,persons,parties\nnogales,12,\nsan-ysidro,15,5\nlaredo,6,3\n' > C.csv
-
-golden() { # $1 = output file, $2 = golden name
-  if [ "${CBPQ_UPDATE_GOLDEN:-0}" = 1 ]; then
-    cp "$1" "$GOLDEN/$2"
-  fi
-  cmp "$1" "$GOLDEN/$2" || fail "$1 differs from tests/golden/$2"
-}
 
 for policy in seniority:0.5 weighted aging:linear/30/3 aging:double/20; do
   name=$(printf '%s' "$policy" | tr ':/.' '___')
@@ -75,14 +60,6 @@ for policy in weighted aging:linear/30/3; do
 done
 
 # --- changed inputs do not verify ------------------------------------------------------------
-expect_unverified() { # $1 = what the difference starts with, rest = cbpq-verify arguments
-  local want=$1; shift
-  set +e
-  out=$("$VERIFY" "$@"); rc=$?
-  set -e
-  [ $rc -eq 1 ] || fail "expected exit 1, got $rc: $out"
-  case "$out" in "NOT verified: $want"*) ;; *) fail "expected '$want', got '$out'" ;; esac
-}
 sed 's/^\(R1007,.*\),[0-9.]*$/\1,1.5/' E.csv > E_weight.csv
 cmp -s E.csv E_weight.csv && fail "the weight edit changed nothing"
 expect_unverified "entrants:" --receipt R_weighted.json --entrants E_weight.csv --capacity C.csv
@@ -101,20 +78,7 @@ sed 's/"aging": "linear\/30\/3"/"aging": "linear\/30\/2"/' R_aging_linear_30_3.j
 expect_unverified "result:" --receipt T.json --entrants E.csv --capacity C.csv
 
 # --- malformed columns: exit 2, file, line and column named, no output -----------------------
-expect_bad() { # $1 = expected message part, rest = cbpq-draw arguments
-  local want=$1; shift
-  rm -f Rbad.csv Rbad.json
-  set +e
-  "$DRAW" "$@" --capacity C.csv --seed $SEED --label 2023-06-30 --out Rbad.csv \
-          --receipt Rbad.json > /dev/null 2> err.txt
-  rc=$?
-  set -e
-  [ $rc -eq 2 ] || fail "expected exit 2, got $rc for: $want"
-  grep -q -- "$want" err.txt || fail "expected '$want' in: $(cat err.txt)"
-  [ ! -e Rbad.csv ] && [ ! -e Rbad.json ] || fail "output left behind for: $want"
-  ls ./*.tmp.* > /dev/null 2>&1 && fail "temporary file left behind for: $want"
-  return 0
-}
+expect_bad() { expect_draw_refused "$@"; } # $1 = expected message part, rest = cbpq-draw arguments
 bad_row() { # $1 = file, $2 = row replacing line 5
   awk -v row="$2" 'NR == 5 { print row; next } { print }' E.csv > "$1"
 }
@@ -151,8 +115,4 @@ expect_bad "draw date" --entrants E.csv --policy aging:linear/30 --draw-date 202
         --policy aging:linear/30/3 --draw-date 2023-06-30 --out R3.csv > /dev/null
 cmp R3.csv R_aging_linear_30_3.csv || fail "--draw-date equal to the label's date differs"
 
-if [ $fails -ne 0 ]; then
-  echo "$fails failure(s)" >&2
-  exit 1
-fi
-echo "draw_policies: all checks passed"
+finish draw_policies

@@ -5,16 +5,8 @@
 # that does not, and malformed lists that exit 2 naming file, line and column with no output
 # left behind. Set CBPQ_UPDATE_GOLDEN=1 to rewrite the golden files.
 set -euo pipefail
-: "${CBPQ_BIN:?}" "${CBPQ_SRC:?}" "${CBPQ_TMP:?}"
-mkdir -p "$CBPQ_TMP"
-cd "$CBPQ_TMP"
-rm -f ./*.csv ./*.json ./*.txt ./*.tmp.*
-DRAW="$CBPQ_BIN/cbpq-draw"
-VERIFY="$CBPQ_BIN/cbpq-verify"
-GOLDEN="$CBPQ_SRC/tests/golden"
-SEED=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+# shellcheck source=lib/draw_setup.bash
+source "$(dirname "${BASH_SOURCE[0]}")/lib/draw_setup.bash"
 
 # --- inputs: 40 entrants listing 1-3 of three ports, parties 1-3 ----------------------------
 ports=(nogales laredo san-ysidro)
@@ -35,13 +27,6 @@ ports=(nogales laredo san-ysidro)
   done
 } > E.csv
 printf 'port,persons,parties\nnogales,8,\nlaredo,6,3\nsan-ysidro,10,\n' > C.csv
-
-golden() { # $1 = output file, $2 = golden name
-  if [ "${CBPQ_UPDATE_GOLDEN:-0}" = 1 ]; then
-    cp "$1" "$GOLDEN/$2"
-  fi
-  cmp "$1" "$GOLDEN/$2" || fail "$1 differs from tests/golden/$2"
-}
 
 "$DRAW" --entrants E.csv --capacity C.csv --seed $SEED --label 2023-06-30 --alternates 2 \
         --policy preferences --out R.csv --receipt R.json > draw.txt || fail "cbpq-draw"
@@ -85,14 +70,6 @@ cut -d, -f1-5 R1p.csv > R1p5.csv
 cmp R1p5.csv R1u.csv || fail "one-port lists differ from the uniform lottery"
 
 # --- changed inputs do not verify ------------------------------------------------------------
-expect_unverified() { # $1 = what the difference starts with, rest = cbpq-verify arguments
-  local want=$1; shift
-  set +e
-  out=$("$VERIFY" "$@"); rc=$?
-  set -e
-  [ $rc -eq 1 ] || fail "expected exit 1, got $rc: $out"
-  case "$out" in "NOT verified: $want"*) ;; *) fail "expected '$want', got '$out'" ;; esac
-}
 # The same ports in another order is another list.
 awk -F, 'BEGIN { OFS = "," } NR == 3 { n = split($3, l, "|"); s = l[n]
            for (k = n - 1; k >= 1; k--) s = s "|" l[k]; $3 = s } { print }' E.csv > E_list.csv
@@ -109,19 +86,8 @@ set -e
 
 # --- malformed lists: exit 2, file, line and column named, no output -------------------------
 expect_bad() { # $1 = expected message part, $2 = replacement for line 5 of E.csv
-  local want=$1
   awk -v row="$2" 'NR == 5 { print row; next } { print }' E.csv > Ebad.csv
-  rm -f Rbad.csv Rbad.json
-  set +e
-  "$DRAW" --entrants Ebad.csv --capacity C.csv --seed $SEED --label 2023-06-30 \
-          --policy preferences --out Rbad.csv --receipt Rbad.json > /dev/null 2> err.txt
-  rc=$?
-  set -e
-  [ $rc -eq 2 ] || fail "expected exit 2, got $rc for: $want"
-  grep -q -- "$want" err.txt || fail "expected '$want' in: $(cat err.txt)"
-  [ ! -e Rbad.csv ] && [ ! -e Rbad.json ] || fail "output left behind for: $want"
-  ls ./*.tmp.* > /dev/null 2>&1 && fail "temporary file left behind for: $want"
-  return 0
+  expect_draw_refused "$1" --entrants Ebad.csv --policy preferences
 }
 expect_bad "Ebad.csv:5:8" "P900,1,"
 expect_bad "no port listed" "P900,1,"
@@ -141,8 +107,4 @@ set -e
 grep -q "preferences" err.txt || fail "a missing column is named: $(cat err.txt)"
 [ ! -e Rbad.csv ] || fail "output left behind for a missing column"
 
-if [ $fails -ne 0 ]; then
-  echo "$fails failure(s)" >&2
-  exit 1
-fi
-echo "draw_preferences: all checks passed"
+finish draw_preferences
