@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <list>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -612,6 +613,33 @@ TEST_CASE("duplicates: add_all gives the one-by-one answer, field for field") {
     }
 }
 
+TEST_CASE("duplicates: add_all reads ahead without skipping or repeating records") {
+    // Ranges shorter than, equal to and longer than the read-ahead ring, including a list
+    // (forward iterators only) and an empty range.
+    const auto rows = generated(40, 5, 0.3);
+    for (std::size_t n = 0; n <= 12; ++n) {
+        CAPTURE(n);
+        const std::vector<gen::registration> part(rows.begin(),
+                                                  rows.begin() + static_cast<std::ptrdiff_t>(n));
+        cbpq::deduplicator one(cbpq::default_rules(), {}, cbpq::memory_identity_index(secret_a));
+        for (const auto& r : part) {
+            (void)one.add(gen_view(r));
+        }
+        const auto want = one.resolve();
+        cbpq::deduplicator batch(cbpq::default_rules(), {}, cbpq::memory_identity_index(secret_a));
+        const auto got = batch.add_all(part, gen_view);
+        REQUIRE(got.size() == n);
+        check_same_results(got, want);
+        for (std::uint32_t i = 0; i < n; ++i) {
+            CHECK(batch.record(i).id == part[i].id);
+        }
+        const std::list<gen::registration> listed(part.begin(), part.end());
+        cbpq::deduplicator from_list(cbpq::default_rules(), {},
+                                     cbpq::memory_identity_index(secret_a));
+        check_same_results(from_list.add_all(listed, gen_view), want);
+    }
+}
+
 TEST_CASE("duplicates: a record too long to store whole: batch and one by one agree") {
     auto rows = generated(600, 13, 0.1);
     rows[100].address = std::string(70000, 'A'); // cut at 65535 bytes by the index
@@ -646,6 +674,48 @@ TEST_CASE("duplicates: blocking hashes are keyed") {
     // The secret from a draw key.
     const cbpq::draw_key k(cbpq::seed{}, "dedup-index");
     CHECK(cbpq::index_secret_from(k) == k.bytes());
+}
+
+TEST_CASE("duplicates: memory_identity_index blocks of one, two, many and the cap") {
+    // A block of one keeps its ordinal in its slot; the second ordinal moves it to the posting
+    // chain. Candidates must come back the same at every size, and the cap must hold.
+    for (const std::size_t cap : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{5}}) {
+        cbpq::memory_identity_index idx(secret_a, cap);
+        cbpq::normalized_registration r;
+        r.id = "x";
+        for (std::uint32_t i = 0; i < 8; ++i) {
+            CHECK(idx.append(r) == i);
+        }
+        std::vector<std::uint32_t> out;
+        idx.candidates(42, out);
+        CHECK(out.empty());
+        std::vector<std::uint32_t> filed;
+        for (std::uint32_t i = 0; i < 8; ++i) {
+            const bool ok = idx.link(42, i);
+            CHECK(ok == (i < cap));
+            if (ok) {
+                filed.push_back(i);
+            }
+            out.clear();
+            idx.candidates(42, out);
+            std::sort(out.begin(), out.end());
+            CHECK(out == filed);
+            // Another key, filed once, is untouched by the first one's growth.
+            if (i == 0) {
+                CHECK(idx.link(7, 5));
+            }
+            out.clear();
+            idx.candidates(7, out);
+            CHECK(out == std::vector<std::uint32_t>{5});
+        }
+        CHECK(idx.blocks() == 2);
+        CHECK(idx.saturated_blocks() == (cap == 1 ? 2U : 1U));
+        // Key 0 and key 1 share a slot (0 marks empty slots).
+        CHECK(idx.link(0, 3));
+        out.clear();
+        idx.candidates(1, out);
+        CHECK(out == std::vector<std::uint32_t>{3});
+    }
 }
 
 TEST_CASE("duplicates: an oversized block stops growing and keeps its earliest members") {

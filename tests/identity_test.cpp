@@ -380,6 +380,18 @@ TEST_CASE("normalize_email: providers and custom domains") {
     CHECK(cbpq::normalize_email("a b@gmail.com") == "a b@gmail.com");
     CHECK(cbpq::normalize_email("ana@localhost") == "ana@localhost");
     CHECK(cbpq::normalize_email("") == "");
+    // Edge cases of the in-place rewrite: tags at the start, a local part of dots only, several
+    // tags, upper case and spaces around.
+    CHECK(cbpq::normalize_email("..@gmail.com") == "..@gmail.com");
+    CHECK(cbpq::normalize_email(".+x@googlemail.com") == ".+x@googlemail.com");
+    CHECK(cbpq::normalize_email("a.+x@googlemail.com") == "a@gmail.com");
+    CHECK(cbpq::normalize_email(" A.B+c+d@GMAIL.COM\t") == "ab@gmail.com");
+    CHECK(cbpq::normalize_email("+x@outlook.com") == "+x@outlook.com");
+    CHECK(cbpq::normalize_email("a+b+c@hotmail.com") == "a@hotmail.com");
+    CHECK(cbpq::normalize_email("A.B-c-d@Yahoo.com") == "a.b@yahoo.com");
+    CHECK(cbpq::normalize_email("-x@ymail.com") == "-x@ymail.com");
+    CHECK(cbpq::normalize_email("a.b+c@gmail.") == "a.b+c@gmail.");
+    CHECK(cbpq::normalize_email("a.b+c@.gmail.com") == "a.b+c@.gmail.com");
 }
 
 TEST_CASE("normalize_document and the confusable key") {

@@ -108,3 +108,27 @@ TEST_CASE("fold follows the same UTF-8 policy") {
                     cbpq::invalid_input);
     CHECK(cbpq::fold("Jos\xE9", cbpq::utf8_errors::replace) == "JOS\xEF\xBF\xBD");
 }
+
+TEST_CASE("is_valid_utf8 reads ASCII runs eight bytes at a time without missing a fault") {
+    // A fault (or a valid multi-byte letter) at every offset of runs longer than one 8-byte word,
+    // so that it falls in a word, at its edges and in the byte-wise tail.
+    for (std::size_t len = 0; len < 40; ++len) {
+        for (std::size_t at = 0; at <= len; ++at) {
+            std::string s(len, 'a');
+            CHECK(cbpq::is_valid_utf8(s));
+            std::string bad = s;
+            bad.insert(at, "\xC3"); // truncated sequence
+            CHECK_FALSE(cbpq::is_valid_utf8(bad));
+            std::string stray = s;
+            stray.insert(at, "\x80"); // continuation without a lead
+            CHECK_FALSE(cbpq::is_valid_utf8(stray));
+            std::string good = s;
+            good.insert(at, "\xC3\xB1"); // ñ
+            CHECK(cbpq::is_valid_utf8(good));
+            // The validator and the decoder agree.
+            CHECK(strict_error(good).empty());
+            CHECK_FALSE(strict_error(bad).empty());
+            CHECK_FALSE(strict_error(stray).empty());
+        }
+    }
+}

@@ -91,9 +91,9 @@ void for_each_code_point(std::string_view text, utf8_errors policy, std::string_
 [[nodiscard]] inline bool is_valid_utf8(std::string_view text) noexcept {
     std::size_t i = 0;
     while (i < text.size()) {
-        if (static_cast<unsigned char>(text[i]) < 0x80) {
-            ++i;
-            continue;
+        i = detail::ascii_run(text, i);
+        if (i == text.size()) {
+            break;
         }
         const detail::utf8_step st = detail::utf8_next(text, i);
         if (st.fault != detail::utf8_fault::none) {
@@ -1122,15 +1122,10 @@ inline std::optional<std::string> national_number(const phone_plan& plan, std::s
 // ---------------------------------------------------------------------------------------------
 // E-mail
 
-/// The canonical form of an e-mail address: trimmed and lower-cased (ASCII), then per provider:
-/// gmail.com and googlemail.com drop dots and a "+tag" from the local part and become gmail.com;
-/// Outlook/Hotmail/Live/MSN, iCloud/me/mac, Proton, Fastmail, Yandex, Zoho and GMX drop a
-/// "+tag"; Yahoo, ymail and rocketmail drop a "-tag". Other domains keep their local part as
-/// written (a custom domain may route dots and tags to different people). Text that is not an
-/// address (no single "@", an empty part, a domain without a dot, a space) is returned trimmed
-/// and lower-cased, unchanged otherwise, so it still compares equal to itself only.
-/// O(n). Strong guarantee.
-[[nodiscard]] inline std::string normalize_email(std::string_view raw) {
+namespace detail {
+
+// normalize_email() into `s` (its buffer reused), editing the lower-cased text in place.
+inline void normalize_email_to(std::string_view raw, std::string& s) {
     const auto space = [](char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
     };
@@ -1140,7 +1135,7 @@ inline std::optional<std::string> national_number(const phone_plan& plan, std::s
     while (!raw.empty() && space(raw.back())) {
         raw.remove_suffix(1);
     }
-    std::string s(raw);
+    s.assign(raw);
     for (char& c : s) {
         if (c >= 'A' && c <= 'Z') {
             c = static_cast<char>(c - 'A' + 'a');
@@ -1149,26 +1144,40 @@ inline std::optional<std::string> national_number(const phone_plan& plan, std::s
     const std::size_t at = s.find('@');
     if (at == std::string::npos || at == 0 || at + 1 == s.size() ||
         s.find('@', at + 1) != std::string::npos || std::any_of(s.begin(), s.end(), space)) {
-        return s;
+        return;
     }
-    std::string local = s.substr(0, at);
-    std::string domain = s.substr(at + 1);
-    if (domain.find('.') == std::string::npos || domain.front() == '.' || domain.back() == '.') {
-        return s;
+    const std::string_view domain = std::string_view(s).substr(at + 1);
+    if (domain.find('.') == std::string_view::npos || domain.front() == '.' ||
+        domain.back() == '.') {
+        return;
     }
     const auto in = [&](std::initializer_list<std::string_view> list) {
-        return std::find(list.begin(), list.end(), std::string_view(domain)) != list.end();
+        return std::find(list.begin(), list.end(), domain) != list.end();
     };
+    // The end of the local part after cutting a tag at the first `sep` (not at its start).
     const auto cut_at = [&](char sep) {
-        const std::size_t k = local.find(sep);
-        if (k != std::string::npos && k > 0) {
-            local.erase(k);
-        }
+        const std::size_t k = std::string_view(s.data(), at).find(sep);
+        return k != std::string_view::npos && k > 0 ? k : at;
     };
     if (in({"gmail.com", "googlemail.com"})) {
-        cut_at('+');
-        local.erase(std::remove(local.begin(), local.end(), '.'), local.end());
-        domain = "gmail.com";
+        const std::size_t end = cut_at('+');
+        std::size_t w = 0;
+        for (std::size_t r = 0; r < end; ++r) {
+            if (s[r] != '.') {
+                ++w;
+            }
+        }
+        if (w == 0) {
+            return; // an empty local part: the text unchanged
+        }
+        w = 0;
+        for (std::size_t r = 0; r < end; ++r) {
+            if (s[r] != '.') {
+                s[w++] = s[r];
+            }
+        }
+        s.resize(w);
+        s += "@gmail.com";
     } else if (in({"outlook.com",    "hotmail.com",    "live.com",       "msn.com",
                    "outlook.es",     "hotmail.es",     "hotmail.fr",     "live.fr",
                    "outlook.fr",     "hotmail.it",     "hotmail.co.uk",  "live.co.uk",
@@ -1180,16 +1189,28 @@ inline std::optional<std::string> national_number(const phone_plan& plan, std::s
                    "protonmail.ch",  "pm.me",          "fastmail.com",   "fastmail.fm",
                    "yandex.ru",      "yandex.com",     "ya.ru",          "zohomail.com",
                    "zoho.com",       "gmx.com",        "gmx.net",        "gmx.de"})) {
-        cut_at('+');
+        s.erase(cut_at('+'), at - cut_at('+'));
     } else if (in({"yahoo.com", "yahoo.es", "yahoo.fr", "yahoo.co.uk", "yahoo.com.mx",
                    "yahoo.com.br", "yahoo.com.ar", "yahoo.com.ve", "yahoo.com.co", "yahoo.com.pe",
                    "yahoo.ca", "ymail.com", "rocketmail.com"})) {
-        cut_at('-');
+        s.erase(cut_at('-'), at - cut_at('-'));
     }
-    if (local.empty()) {
-        return s;
-    }
-    return detail::concat({local, "@", domain});
+}
+
+} // namespace detail
+
+/// The canonical form of an e-mail address: trimmed and lower-cased (ASCII), then per provider:
+/// gmail.com and googlemail.com drop dots and a "+tag" from the local part and become gmail.com;
+/// Outlook/Hotmail/Live/MSN, iCloud/me/mac, Proton, Fastmail, Yandex, Zoho and GMX drop a
+/// "+tag"; Yahoo, ymail and rocketmail drop a "-tag". Other domains keep their local part as
+/// written (a custom domain may route dots and tags to different people). Text that is not an
+/// address (no single "@", an empty part, a domain without a dot, a space) is returned trimmed
+/// and lower-cased, unchanged otherwise, so it still compares equal to itself only.
+/// O(n). Strong guarantee.
+[[nodiscard]] inline std::string normalize_email(std::string_view raw) {
+    std::string out;
+    detail::normalize_email_to(raw, out);
+    return out;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -30,38 +30,14 @@ inline std::string_view next_token(std::string_view s, std::size_t& pos) noexcep
     return s.substr(start, pos - start);
 }
 
-inline bool is_ascii(std::string_view s) noexcept {
-    return std::all_of(s.begin(), s.end(),
-                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
+inline bool is_ascii(std::string_view s) noexcept { return detail::ascii_run(s, 0) == s.size(); }
 
-// fold() into `out`, reusing its buffer. ASCII text (most phones, e-mails, documents and many
-// names) takes a fast path that gives exactly fold()'s result (letters upper-cased, digits kept,
-// apostrophes deleted, anything else separating words); the tests check the two agree.
+// fold() into `out`, reusing its buffer (fold_append classifies ASCII bytes in place, so no
+// separate ASCII pass is needed).
 inline void fold_text(std::string_view in, std::string& out, const std::string& record,
                       std::string_view field) {
     out.clear();
-    if (!is_ascii(in)) {
-        out = cbpq::fold(in, utf8_errors::strict, record, field);
-        return;
-    }
-    bool pending_space = false;
-    for (const char ch : in) {
-        char c = ch;
-        if (c >= 'a' && c <= 'z') {
-            c = static_cast<char>(c - 'a' + 'A');
-        } else if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
-            if (c != '\'' && c != '`') {
-                pending_space = true;
-            }
-            continue;
-        }
-        if (pending_space && !out.empty()) {
-            out += ' ';
-        }
-        pending_space = false;
-        out += c;
-    }
+    detail::fold_append(in, out, utf8_errors::strict, record, field);
 }
 
 // Jaro-Winkler on code points: chars when both are ASCII (folded Latin and Cyrillic are),
@@ -198,7 +174,7 @@ inline void normalize_email_into(std::string_view in, std::string& out, const st
     if (!is_valid_utf8(in)) {
         throw_invalid_input(record, "email", "invalid UTF-8");
     }
-    out = in.empty() ? std::string() : normalize_email(in);
+    detail::normalize_email_to(in, out);
 }
 
 // The document number (the part after the last ':' of normalize_document's key) and the
@@ -206,26 +182,37 @@ inline void normalize_email_into(std::string_view in, std::string& out, const st
 // "P", "passport" or nothing for the same passport.
 inline void normalize_document_into(std::string_view number, std::string_view country,
                                     std::string& out_number, std::string& out_country) {
-    const std::string key = normalize_document("", country, number);
+    // normalize_document("", country, number) split at its colons, without building the key:
+    // the number part is the compact fold of the number, the country part the canonical
+    // compact fold of the country (also when the number is empty).
     out_number.clear();
-    out_country.clear();
-    if (key.empty()) {
-        if (!country.empty()) {
-            const std::string k2 = normalize_document("", country, "0");
-            const auto a = k2.find(':');
-            const auto b = k2.rfind(':');
-            out_country = k2.substr(a + 1, b - a - 1);
+    if (is_ascii(number)) {
+        for (const char ch : number) {
+            if (ch >= 'a' && ch <= 'z') {
+                out_number += static_cast<char>(ch - 'a' + 'A');
+            } else if ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')) {
+                out_number += ch;
+            }
         }
-        return;
+    } else {
+        out_number = detail::compact_folded(number, "document");
     }
-    const auto a = key.find(':');
-    const auto b = key.rfind(':');
-    out_number = key.substr(b + 1);
-    out_country = key.substr(a + 1, b - a - 1);
+    out_country.clear();
+    if (!country.empty()) {
+        out_country =
+            detail::canonical_country(detail::compact_folded(country, "document_country"));
+    }
 }
 
 inline void normalize_device_into(std::string_view in, std::string& out) {
-    out = normalize_device(in);
+    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    while (!in.empty() && space(in.front())) {
+        in.remove_prefix(1);
+    }
+    while (!in.empty() && space(in.back())) {
+        in.remove_suffix(1);
+    }
+    out.assign(in); // normalize_device(), into a reused buffer
 }
 
 } // namespace detail::dedup

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 CBPQ_BEGIN_NAMESPACE
@@ -52,6 +53,25 @@ struct utf8_step {
     std::size_t size; // bytes consumed: the sequence, or the maximal subpart when faulty
     utf8_fault fault;
 };
+
+// The length of the run of ASCII bytes at the start of s[i..], read 8 bytes at a time (most
+// bytes of names, phones, e-mails and documents are ASCII). memcpy makes the unaligned load well
+// defined.
+inline std::size_t ascii_run(std::string_view s, std::size_t i) noexcept {
+    const std::size_t n = s.size();
+    while (i + 8 <= n) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        if ((w & 0x8080808080808080ULL) != 0) {
+            break;
+        }
+        i += 8;
+    }
+    while (i < n && static_cast<unsigned char>(s[i]) < 0x80) {
+        ++i;
+    }
+    return i;
+}
 
 // Decodes one sequence at s[i] (i < s.size()).
 constexpr utf8_step utf8_next(std::string_view s, std::size_t i) noexcept {
