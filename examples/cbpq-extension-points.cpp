@@ -25,11 +25,14 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 // =============================================================================================
@@ -339,10 +342,13 @@ cbpq::day_capacity section_capacity(cbpq::civil_date draw_date) {
                      std::nullopt});
     plans.push_back({"laredo", weekdays_only, {2, 6 * 60, 60, std::nullopt}, std::nullopt, 5});
 
-    for (const auto d : {draw_date, year{2023} / July / 1, year{2023} / July / 4}) {
-        std::printf("%s (%s):\n", cbpq::format_date(d).c_str(),
-                    d == draw_date ? "draw date, Friday"
-                                   : (d.day() == day{1} ? "Saturday" : "holiday"));
+    const std::array<std::pair<cbpq::civil_date, const char*>, 3> days = {{
+        {draw_date, "draw date, Friday"},
+        {year{2023} / July / 1, "Saturday"},
+        {year{2023} / July / 4, "holiday"},
+    }};
+    for (const auto& [d, what] : days) {
+        std::printf("%s (%s):\n", cbpq::format_date(d).c_str(), what);
         print_capacity(capacity_for(plans, holidays, d));
     }
     return capacity_for(plans, holidays, draw_date);
