@@ -63,8 +63,8 @@ struct signup {
 
 // ---------------------------------------------------------------------------------------------
 // Section 1's traits: how cbpq reads a host::applicant when no projections are given. A
-// specialisation returns references into the row, so the draw copies nothing but the key it
-// computes; ids become the draw's stored id type (an integer here, kept as is).
+// specialisation returns references into the row, so the draw reads the rows in place and
+// copies only the ids of the few candidates it keeps (as integers here, kept as they are).
 template <>
 struct cbpq::entrant_traits<host::applicant> {
     static const std::uint64_t& id(const host::applicant& a) noexcept { return a.applicant_no; }
