@@ -376,23 +376,9 @@ template <class OnDay>
     auto check = [&](const detail::idgen::registration& r, std::uint64_t account_id,
                      std::uint32_t person, bool extra) {
         id_buffer = std::to_string(account_id);
-        registration_view v;
+        registration_view v = registration_traits<detail::idgen::registration>::view(r);
         v.id = id_buffer;
         v.registered = static_cast<std::int64_t>(account_id); // creation order
-        v.given = r.given;
-        v.surname = r.surname;
-        v.birth = r.birth;
-        v.sex = r.sex;
-        v.nationality = r.nationality;
-        v.document = r.document;
-        v.document_type = r.document_type;
-        v.document_country = r.document_country;
-        v.phone = r.phone;
-        v.phone_country = r.phone_country;
-        v.email = r.email;
-        v.device = r.device;
-        v.address = r.address;
-        v.city = r.city;
         const add_result res = engine.add(v);
         person_of_ordinal.push_back(person);
         auto& st = out.dedup;
