@@ -26,6 +26,51 @@
 
 namespace cbpq_test {
 
+// The bounds of random_capacity. Each test file keeps its own shape, so its random scenarios
+// (and the generator's sequence of draws) stay what they were.
+struct capacity_shape {
+    int max_ports = 3;
+    int max_persons = 30;
+    int max_parties = 10;
+    int max_slots = 3;
+    int min_slot_persons = 1; // 0 allows empty slots; a port with persons keeps one usable slot
+    std::string prefix = "p";
+};
+
+// An integer in [lo, hi] from g (test data only: g() modulo the width).
+template <class Rng>
+int pick_int(Rng& g, int lo, int hi) {
+    return lo + static_cast<int>(g() % static_cast<std::uint64_t>(hi - lo + 1));
+}
+
+// Random ports: persons, a party cap one time in three, a slot grid one time in three.
+template <class Rng>
+cbpq::day_capacity random_capacity(Rng& g, const capacity_shape& shape = {}) {
+    cbpq::day_capacity cap;
+    const int ports = pick_int(g, 1, shape.max_ports);
+    for (int p = 0; p < ports; ++p) {
+        cbpq::port_capacity pc;
+        pc.port = shape.prefix + std::to_string(p);
+        pc.persons = pick_int(g, 0, shape.max_persons);
+        if (pick_int(g, 0, 2) == 0) {
+            pc.parties = pick_int(g, 0, shape.max_parties);
+        }
+        if (pick_int(g, 0, 2) == 0) {
+            const int slots = pick_int(g, 1, shape.max_slots);
+            for (int j = 0; j < slots; ++j) {
+                pc.slots.push_back(
+                    {"s" + std::to_string(j), pick_int(g, shape.min_slot_persons, 9)});
+            }
+            if (pc.persons > 0 && std::all_of(pc.slots.begin(), pc.slots.end(),
+                                              [](const auto& sl) { return sl.persons == 0; })) {
+                pc.slots.front().persons = 1;
+            }
+        }
+        cap.ports.push_back(pc);
+    }
+    return cap;
+}
+
 // Chi-square quantile: x with P(X > x) = alpha for df degrees of freedom, by bisection on
 // Q(df / 2, x / 2) (the regularized upper incomplete gamma function of detail/stats.hpp).
 inline double chi_square_critical(double df, double alpha) {

@@ -179,26 +179,8 @@ scenario random_scenario(std::mt19937_64& g) {
         return static_cast<int>(lo +
                                 static_cast<int>(g() % static_cast<std::uint64_t>(hi - lo + 1)));
     };
-    const int ports = pick(1, 4);
-    for (int p = 0; p < ports; ++p) {
-        cbpq::port_capacity pc;
-        pc.port = "port-" + std::to_string(p);
-        pc.persons = pick(0, 40);
-        if (pick(0, 2) == 0) {
-            pc.parties = pick(0, 12);
-        }
-        if (pick(0, 2) == 0) {
-            const int slots = pick(1, 4);
-            for (int j = 0; j < slots; ++j) {
-                pc.slots.push_back({"s" + std::to_string(j), pick(0, 9)});
-            }
-            if (pc.persons > 0 && std::all_of(pc.slots.begin(), pc.slots.end(),
-                                              [](const auto& sl) { return sl.persons == 0; })) {
-                pc.slots.front().persons = 1;
-            }
-        }
-        s.cap.ports.push_back(pc);
-    }
+    s.cap = cbpq_test::random_capacity(g, {4, 40, 12, 4, 0, "port-"});
+    const int ports = static_cast<int>(s.cap.ports.size());
     s.opt.fill = pick(0, 1) == 0 ? cbpq::fill_rule::skip : cbpq::fill_rule::strict;
     s.opt.alternates = static_cast<std::size_t>(pick(0, 6));
     s.opt.max_party = pick(3, 8);

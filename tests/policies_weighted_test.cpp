@@ -174,22 +174,8 @@ wscenario random_wscenario(std::mt19937_64& g) {
     auto pick = [&](int lo, int hi) {
         return lo + static_cast<int>(g() % static_cast<std::uint64_t>(hi - lo + 1));
     };
-    const int ports = pick(1, 3);
-    for (int p = 0; p < ports; ++p) {
-        cbpq::port_capacity pc;
-        pc.port = "p" + std::to_string(p);
-        pc.persons = pick(0, 30);
-        if (pick(0, 2) == 0) {
-            pc.parties = pick(0, 10);
-        }
-        if (pick(0, 2) == 0) {
-            const int slots = pick(1, 3);
-            for (int j = 0; j < slots; ++j) {
-                pc.slots.push_back({"s" + std::to_string(j), pick(1, 9)});
-            }
-        }
-        s.cap.ports.push_back(pc);
-    }
+    s.cap = cbpq_test::random_capacity(g);
+    const int ports = static_cast<int>(s.cap.ports.size());
     s.opt = weighted_options();
     s.opt.fill = pick(0, 1) == 0 ? cbpq::fill_rule::skip : cbpq::fill_rule::strict;
     s.opt.alternates = static_cast<std::size_t>(pick(0, 5));
