@@ -1,7 +1,9 @@
 // The daily draw at CBP One scale and beyond, beside two baselines in the same binary:
 // BM_std_sample (std::sample of 1,450 entrants with std::mt19937_64: fast, not verifiable,
 // not reproducible across standard libraries) and BM_floor (one pass reading the same entrant
-// fields: the memory floor).
+// fields: the memory floor). BM_draw_keys is the floor of any draw keyed like cbpq's: one pass
+// that reads each id and computes its SipHash-2-4 key on the draw's batched SIMD path, and
+// nothing else (no port lookup, no validation, no selection).
 //
 // Workload: N entrants over the eight ports, party sizes 1-6 (40% 1, 25% 2, 20% 3, 8% 4, 4%
 // 5, 3% 6), 1,450 persons of capacity (San Ysidro 390, Brownsville 380, Nogales 100, the five
@@ -73,6 +75,29 @@ void BM_draw_unique_ids(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
+void BM_draw_keys(benchmark::State& state) {
+    const auto& es = entrants(static_cast<std::size_t>(state.range(0)));
+    const cbpq::draw_key& key = bench_data::key();
+    const cbpq::detail::batch_keys_fn fn = cbpq::detail::best_batch_keys();
+    for (auto _ : state) {
+        std::uint64_t values[256];
+        std::uint64_t keys[256];
+        std::uint64_t smallest = ~std::uint64_t{0};
+        for (std::size_t i = 0; i < es.size(); i += 256) {
+            const std::size_t n = std::min<std::size_t>(256, es.size() - i);
+            for (std::size_t j = 0; j < n; ++j) {
+                values[j] = es[i + j].id;
+            }
+            fn(key.k0(), key.k1(), values, n, false, keys);
+            for (std::size_t j = 0; j < n; ++j) {
+                smallest = std::min(smallest, keys[j]);
+            }
+        }
+        benchmark::DoNotOptimize(smallest);
+    }
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
 void BM_std_sample(benchmark::State& state) {
     const auto& es = entrants(static_cast<std::size_t>(state.range(0)));
     std::mt19937_64 gen(42);
@@ -102,6 +127,7 @@ void BM_floor(benchmark::State& state) {
     ->Arg(10000)->Arg(100000)->Arg(1000000)->Arg(10000000)->Unit(benchmark::kMillisecond)
 BENCHMARK(BM_draw) CBPQ_DRAW_SIZES;
 BENCHMARK(BM_draw_unique_ids) CBPQ_DRAW_SIZES;
+BENCHMARK(BM_draw_keys) CBPQ_DRAW_SIZES;
 BENCHMARK(BM_std_sample) CBPQ_DRAW_SIZES;
 BENCHMARK(BM_floor) CBPQ_DRAW_SIZES;
 
