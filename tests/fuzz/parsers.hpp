@@ -14,6 +14,7 @@
 #include <cbpq/identity.hpp>
 #include <cbpq/random.hpp>
 #include <cbpq/rfc3797.hpp>
+#include <cbpq/similarity.hpp>
 #include <cbpq/simulate.hpp>
 
 #include <cstddef>
@@ -80,6 +81,53 @@ inline void identity_fields(std::string_view text) {
     (void)cbpq::parse_yyyymmdd(text, "DD/MM/YYYY");
 }
 
+template <class Id>
+void partial_round_trip(std::string_view text) {
+    const cbpq::draw_partial<Id> p = cbpq::partial_from_json<Id>(text, "fuzz");
+    const std::string json = cbpq::partial_to_json(p);
+    const cbpq::draw_partial<Id> q = cbpq::partial_from_json<Id>(json, "fuzz-rewritten");
+    require(p == q, "a partial survives a rewrite");
+    require(cbpq::partial_to_json(q) == json, "a partial's JSON is stable");
+}
+
+// The fast distances against their plain dynamic programmes, and the cutoffs against the full
+// scores: the text is two strings split at the first newline (bytes; code points when valid).
+template <class View>
+void similarity_agrees(View a, View b, std::size_t k) {
+    const std::size_t lev = cbpq::levenshtein(a, b);
+    require(lev == cbpq::levenshtein_plain(a, b), "levenshtein equals the plain programme");
+    require(cbpq::levenshtein(a, b, k) == std::min(lev, k + 1), "levenshtein cutoff");
+    require(lev == cbpq::levenshtein(b, a), "levenshtein is symmetric");
+    const std::size_t osa = cbpq::osa_distance(a, b);
+    require(osa == cbpq::osa_distance_plain(a, b), "osa equals the plain programme");
+    require(cbpq::osa_distance(a, b, k) == std::min(osa, k + 1), "osa cutoff");
+    const std::size_t dl = cbpq::damerau_levenshtein(a, b);
+    require(dl <= osa && osa <= lev, "damerau <= osa <= levenshtein");
+    require(cbpq::damerau_levenshtein(a, b, k) == std::min(dl, k + 1), "damerau cutoff");
+    const double j = cbpq::jaro(a, b);
+    require(j >= 0.0 && j <= 1.0, "jaro in [0, 1]");
+    const double cut = static_cast<double>(k % 11) / 10.0;
+    require(cbpq::jaro_at_least(a, b, cut) == (j >= cut ? j : 0.0), "jaro cutoff");
+    const double jw = cbpq::jaro_winkler(a, b);
+    require(jw >= j && jw <= 1.0, "jaro-winkler in [jaro, 1]");
+    require(cbpq::jaro_winkler_at_least(a, b, cut) == (jw >= cut ? jw : 0.0),
+            "jaro-winkler cutoff");
+}
+
+inline void similarity_fields(std::string_view text) {
+    const std::size_t nl = text.find('\n');
+    const std::string_view a = text.substr(0, nl);
+    const std::string_view b =
+        nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    const std::size_t k = text.empty() ? 0 : static_cast<unsigned char>(text.back()) % 8;
+    similarity_agrees(a, b, k);
+    if (cbpq::is_valid_utf8(a) && cbpq::is_valid_utf8(b)) {
+        const std::u32string ua = cbpq::decode_utf8(a);
+        const std::u32string ub = cbpq::decode_utf8(b);
+        similarity_agrees(std::u32string_view(ua), std::u32string_view(ub), k);
+    }
+}
+
 // Runs one input: true when the parser accepted it (and its properties hold), false when it
 // refused it with a cbpq::error; anything else escapes.
 inline bool run_one(const std::uint8_t* data, std::size_t size) {
@@ -88,7 +136,7 @@ inline bool run_one(const std::uint8_t* data, std::size_t size) {
     }
     const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
     try {
-        switch (data[0] % 8) {
+        switch (data[0] % 12) {
         case 0:
             csv_round_trip(text);
             break;
@@ -110,8 +158,20 @@ inline bool run_one(const std::uint8_t* data, std::size_t size) {
         case 6:
             (void)cbpq::rfc3797_select_from_sources(25, text, 3);
             break;
-        default:
+        case 7:
             (void)cbpq::parse_date(text);
+            break;
+        case 8:
+            partial_round_trip<std::uint64_t>(text);
+            break;
+        case 9:
+            partial_round_trip<std::string>(text);
+            break;
+        case 10:
+            similarity_fields(text);
+            break;
+        default:
+            (void)cbpq::sim::parse_policies(text);
             break;
         }
     } catch (const cbpq::error&) {
