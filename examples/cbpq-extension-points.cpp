@@ -7,7 +7,8 @@
 //   cbpq-extension-points [--seed HEX]        (64 hex digits; a fixed default otherwise)
 //
 // Sections: 1 host record types in the draw (entrant_traits, projections); 2 policies fed by host
-// fields; 3 shards and merge; 4 a host daily_policy composed into a day's capacity; 5 receipts;
+// fields (the traits' optional registered() and weight()); 3 shards and merge, for every policy;
+// 4 a host daily_policy composed into a day's capacity (capacity_on); 5 receipts;
 // 6 duplicates (registration_traits, a custom rule, a host identity_index); 7 storage concepts.
 // docs/hosting.md ("Extension points") points here section by section.
 
@@ -65,13 +66,18 @@ struct signup {
 // Section 1's traits: how cbpq reads a host::applicant when no projections are given. A
 // specialisation returns references into the row, so the draw reads the rows in place and
 // copies only the ids of the few candidates it keeps (as integers here, kept as they are).
+// The two optional members feed section 2's policy draws: registered() (a day number) for
+// seniority and aging, weight() for weighted draws (docs/hosting.md).
 template <>
 struct cbpq::entrant_traits<host::applicant> {
     static const std::uint64_t& id(const host::applicant& a) noexcept { return a.applicant_no; }
     static const std::string& port(const host::applicant& a) noexcept { return a.crossing; }
     static int party(const host::applicant& a) noexcept { return a.household; }
+    static std::int64_t registered(const host::applicant& a) noexcept { return a.signup_day; }
+    static double weight(const host::applicant& a) noexcept { return a.priority_weight; }
 };
 static_assert(cbpq::entrant_id<std::uint64_t>, "applicant numbers must be keyable ids");
+static_assert(cbpq::registered_entrant<host::applicant> && cbpq::weighted_entrant<host::applicant>);
 
 // Section 6's traits: a registration_view borrows the row's text; nothing is copied until the
 // engine normalises it. Fields the host does not have (address, device ...) stay empty, which
@@ -101,12 +107,6 @@ constexpr std::string_view usage = "usage: cbpq-extension-points [--seed HEX]\n"
 constexpr std::string_view default_seed =
     "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 constexpr std::array<const char*, 3> crossings = {"nogales", "san-ysidro", "laredo"};
-
-/// Days since 1970-01-01 of a civil date: the integer day every policy projection wants. Plain
-/// std::chrono, no cbpq internals.
-std::int64_t day_number(cbpq::civil_date d) {
-    return static_cast<std::int64_t>(std::chrono::sys_days(d).time_since_epoch().count());
-}
 
 /// 48 applicants spread over three crossings, built arithmetically so the report reproduces.
 std::vector<host::applicant> make_applicants(std::int64_t draw_day) {
@@ -178,11 +178,12 @@ void section_policies(const std::vector<host::applicant>& applicants, const cbpq
                       const cbpq::draw_key& key, const cbpq::draw_options& base,
                       std::int64_t draw_day) {
     heading("2. policies fed by host fields (docs/policies.md)");
+    // The registration day and the weight are host columns; the traits above read them (their
+    // optional registered() and weight()), and cbpq records in the receipt digest that it did
+    // (docs/receipts.md). Projections do the same for a host without a specialisation.
     auto id = [](const host::applicant& a) { return a.applicant_no; };
     auto port = [](const host::applicant& a) -> const std::string& { return a.crossing; };
     auto party = [](const host::applicant& a) { return a.household; };
-    // The registration day and the weight are host columns; cbpq reads them through one more
-    // projection each and records in the receipt digest that it did (docs/receipts.md).
     auto registered = [](const host::applicant& a) { return a.signup_day; };
     auto weight = [](const host::applicant& a) { return a.priority_weight; };
 
@@ -190,19 +191,30 @@ void section_policies(const std::vector<host::applicant>& applicants, const cbpq
     senior.policy = cbpq::draw_policy::seniority;
     senior.seniority_share = 0.5; // half of each port's persons to the oldest registrations
     std::printf("seniority, share 0.5:\n");
-    print_result(cbpq::draw_seniority(applicants, cap, key, senior, id, port, party, registered));
+    const auto by_seniority = cbpq::draw_seniority(applicants, cap, key, senior);
+    print_result(by_seniority);
 
     cbpq::draw_options weighted = base;
     weighted.policy = cbpq::draw_policy::weighted;
     std::printf("weighted by priority_weight:\n");
-    print_result(cbpq::draw_weighted(applicants, cap, key, weighted, id, port, party, weight));
+    const auto by_weight = cbpq::draw_weighted(applicants, cap, key, weighted);
+    print_result(by_weight);
 
     cbpq::draw_options aging = base;
     aging.policy = cbpq::draw_policy::aging;
     aging.aging = cbpq::parse_aging_rule("linear/30"); // +1 weight per 30 days waited
     aging.draw_day = draw_day;
     std::printf("aging %s from signup_day:\n", cbpq::to_string(aging.aging).c_str());
-    print_result(cbpq::draw_aging(applicants, cap, key, aging, id, port, party, registered));
+    const auto by_age = cbpq::draw_aging(applicants, cap, key, aging);
+    print_result(by_age);
+    std::printf("  traits and projections give the same result (seniority, weighted, aging): "
+                "%s\n",
+                yes_no(by_seniority == cbpq::draw_seniority(applicants, cap, key, senior, id, port,
+                                                            party, registered) &&
+                       by_weight == cbpq::draw_weighted(applicants, cap, key, weighted, id, port,
+                                                        party, weight) &&
+                       by_age == cbpq::draw_aging(applicants, cap, key, aging, id, port, party,
+                                                  registered)));
 }
 
 // =============================================================================================
@@ -223,16 +235,15 @@ void section_shards(const std::vector<host::applicant>& applicants, const cbpq::
     const auto whole = cbpq::draw(applicants, cap, key, opt);
 
     std::size_t kept = 0;
-    for (auto& p : merged.ports) {
-        for (auto& bucket : p.by_size) {
+    for (const auto& p : merged.ports) {
+        for (const auto& bucket : p.by_size) {
             kept += bucket.size();
-            // A partial's buckets are in no particular order; sort them so the text form below
-            // is canonical (the result never depends on this order).
-            std::sort(bucket.begin(), bucket.end(), [](const auto& x, const auto& y) {
-                return cbpq::draw_order_less(x.key, x.id, y.key, y.id);
-            });
         }
     }
+    // A partial's buckets are in no particular order in memory; its text form is canonical
+    // (the same bytes whatever the merge order), and the reader returns canonical buckets, so
+    // sort_partial puts `merged` in that order to compare it with what comes back.
+    cbpq::sort_partial(merged);
     std::printf("  shard sizes %zu + %zu; merged partial keeps %zu of %llu entrants\n",
                 first.size(), second.size(), kept,
                 static_cast<unsigned long long>(merged.entrants));
@@ -251,6 +262,36 @@ void section_shards(const std::vector<host::applicant>& applicants, const cbpq::
         at = end + 1;
     }
     std::printf("    ...\n");
+
+    // The policy partials ship the same way: a seniority draw sharded over the two halves ...
+    cbpq::draw_options senior = opt;
+    senior.policy = cbpq::draw_policy::seniority;
+    senior.seniority_share = 0.5;
+    const std::string senior_wire = cbpq::seniority_partial_to_json(cbpq::merge_seniority_partials(
+        cbpq::seniority_partial_from_json<std::uint64_t>(
+            cbpq::seniority_partial_to_json(cbpq::collect_seniority(second, cap, key, senior))),
+        cbpq::seniority_partial_from_json<std::uint64_t>(
+            cbpq::seniority_partial_to_json(cbpq::collect_seniority(first, cap, key, senior)))));
+    std::printf("  seniority_partial_to_json: %zu bytes; shipped, merged and finished == "
+                "draw_seniority: %s\n",
+                senior_wire.size(),
+                yes_no(cbpq::finish_seniority(
+                           cbpq::seniority_partial_from_json<std::uint64_t>(senior_wire), cap, key,
+                           senior) == cbpq::draw_seniority(applicants, cap, key, senior)));
+    // ... and a weighted one (aging partials are weighted partials).
+    cbpq::draw_options weighted = opt;
+    weighted.policy = cbpq::draw_policy::weighted;
+    const std::string weighted_wire = cbpq::weighted_partial_to_json(cbpq::merge_weighted_partials(
+        cbpq::weighted_partial_from_json<std::uint64_t>(
+            cbpq::weighted_partial_to_json(cbpq::collect_weighted(first, cap, key, weighted))),
+        cbpq::weighted_partial_from_json<std::uint64_t>(
+            cbpq::weighted_partial_to_json(cbpq::collect_weighted(second, cap, key, weighted)))));
+    std::printf("  weighted_partial_to_json: %zu bytes; shipped, merged and finished == "
+                "draw_weighted: %s\n",
+                weighted_wire.size(),
+                yes_no(cbpq::finish_weighted(
+                           cbpq::weighted_partial_from_json<std::uint64_t>(weighted_wire), cap, key,
+                           weighted) == cbpq::draw_weighted(applicants, cap, key, weighted)));
 }
 
 // =============================================================================================
@@ -285,27 +326,23 @@ struct port_plan {
     std::optional<std::int64_t> parties;
 };
 
-cbpq::day_capacity capacity_for(const std::vector<port_plan>& plans,
-                                const holiday_closure& holidays, cbpq::civil_date d) {
-    cbpq::day_capacity out;
+/// Each port's daily policy: the holiday list overrides the schedule (precedence: first
+/// opinion wins); the result is then held to what the officers on duty can process
+/// (strictest: smallest limit).
+using port_rule =
+    cbpq::strictest_of<cbpq::first_of<holiday_closure, cbpq::weekly_schedule>, cbpq::staffing>;
+static_assert(cbpq::daily_policy<port_rule>);
+
+/// The ports as capacity_on reads them. A slot grid is the shape of the day rather than a
+/// daily policy: capacity_on takes its total as one more limit and gives its slots to the draw,
+/// which seats each party whole in one slot. A day no policy has an opinion on is closed.
+std::vector<cbpq::port_policy<port_rule>> port_policies(const std::vector<port_plan>& plans,
+                                                        const holiday_closure& holidays) {
+    std::vector<cbpq::port_policy<port_rule>> out;
     for (const auto& p : plans) {
         p.staff.validate();
-        // The holiday list overrides the schedule (precedence: first opinion wins); the result
-        // is then held to what the officers on duty can process (strictest: smallest limit).
-        const auto policy = cbpq::strictest(cbpq::precedence(holidays, p.schedule), p.staff);
-        static_assert(cbpq::daily_policy<decltype(policy)>);
-        cbpq::port_capacity pc;
-        pc.port = p.port;
-        pc.persons = policy.limit(d).value_or(0);
-        pc.parties = p.parties;
-        // A slot grid is the shape of the day rather than a daily policy: its total is one more
-        // limit, and its slots go to the draw, which seats each party whole in one slot.
-        if (p.grid && pc.persons > 0) {
-            p.grid->validate();
-            pc.persons = std::min(pc.persons, p.grid->total());
-            pc.slots = p.grid->slots();
-        }
-        out.ports.push_back(std::move(pc));
+        out.push_back({p.port, cbpq::strictest(cbpq::precedence(holidays, p.schedule), p.staff),
+                       p.parties, p.grid});
     }
     return out;
 }
@@ -347,11 +384,12 @@ cbpq::day_capacity section_capacity(cbpq::civil_date draw_date) {
         {year{2023} / July / 1, "Saturday"},
         {year{2023} / July / 4, "holiday"},
     }};
+    const auto policies = port_policies(plans, holidays);
     for (const auto& [d, what] : days) {
         std::printf("%s (%s):\n", cbpq::format_date(d).c_str(), what);
-        print_capacity(capacity_for(plans, holidays, d));
+        print_capacity(cbpq::capacity_on(policies, d));
     }
-    return capacity_for(plans, holidays, draw_date);
+    return cbpq::capacity_on(policies, draw_date);
 }
 
 // =============================================================================================
@@ -539,7 +577,7 @@ int body(int argc, char** argv) {
     const cbpq::civil_date draw_date = year{2023} / June / 30;
     const std::string label = cbpq::format_date(draw_date);
     const cbpq::draw_key key(s, label);
-    const std::int64_t draw_day = day_number(draw_date);
+    const std::int64_t draw_day = cbpq::day_number(draw_date); // days since 1970-01-01
     std::printf("cbpq extension points\nseed  %s\nlabel %s\n", s.to_hex().c_str(), label.c_str());
 
     const auto applicants = make_applicants(draw_day);

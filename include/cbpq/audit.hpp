@@ -16,11 +16,14 @@
 #include "random.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <charconv>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -930,16 +933,47 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
                   std::move(party_proj), none, none);
 }
 
-/// verify() through entrant_traits.
+/// verify() through entrant_traits, for every policy but preferences: the registration day
+/// comes from entrant_traits<T>::registered and the weight from entrant_traits<T>::weight when
+/// the traits have them (registered_entrant, weighted_entrant). A seniority or aging receipt
+/// over records without `registered`, or a weighted one without `weight`, throws
+/// invalid_input naming the field `policy`, as the projection form without them does. Same
+/// checks, order and complexity as the projection form.
 template <std::ranges::forward_range R>
 [[nodiscard]] verification_report verify(const receipt& r, const R& entrants,
                                          const day_capacity& capacity) {
-    using T = std::remove_cvref_t<std::ranges::range_reference_t<const R>>;
-    return verify(
-        r, entrants, capacity,
-        [](const T& e) -> decltype(auto) { return entrant_traits<T>::id(e); },
-        [](const T& e) -> decltype(auto) { return entrant_traits<T>::port(e); },
-        [](const T& e) { return entrant_traits<T>::party(e); });
+    using T = detail::record_t<R>;
+    const draw_policy policy = r.options.policy;
+    const bool needs_day = policy == draw_policy::seniority || policy == draw_policy::aging;
+    if ((needs_day && !registered_entrant<T>) ||
+        (policy == draw_policy::weighted && !weighted_entrant<T>)) {
+        detail::throw_invalid_input(
+            "receipt", "policy",
+            "a '" + std::string(to_string(policy)) +
+                "' receipt needs entrant_traits<T>::" + (needs_day ? "registered" : "weight") +
+                ": add it to the traits or call verify with projections");
+    }
+    auto none = [](const T&) { return 0; };
+    auto reg = [&] {
+        if constexpr (registered_entrant<T>) {
+            return detail::traits_registered<T>{};
+        } else {
+            return none;
+        }
+    }();
+    auto weight = [&] {
+        if constexpr (weighted_entrant<T>) {
+            return detail::traits_weight<T>{};
+        } else {
+            return none;
+        }
+    }();
+    if (policy == draw_policy::uniform || policy == draw_policy::preferences) {
+        return verify(r, entrants, capacity, detail::traits_id<T>{}, detail::traits_port<T>{},
+                      detail::traits_party<T>{});
+    }
+    return verify(r, entrants, capacity, detail::traits_id<T>{}, detail::traits_port<T>{},
+                  detail::traits_party<T>{}, reg, weight);
 }
 
 /// verify(), throwing verification_failure with the difference instead of returning it.
@@ -1040,41 +1074,221 @@ template <std::ranges::forward_range R, class IdProj, class PrefProj, class Part
     return {};
 }
 
+/// verify_preferences() over records read through preference_traits (members `.id`,
+/// `.preferences`, `.party` by default), as draw_preferences without projections reads them.
+/// Same checks, exceptions and complexity as the projection form.
+template <std::ranges::forward_range R>
+[[nodiscard]] verification_report verify_preferences(const receipt& r, const R& entrants,
+                                                     const day_capacity& capacity) {
+    using T = detail::record_t<R>;
+    return verify_preferences(
+        r, entrants, capacity,
+        [](const T& e) -> decltype(auto) { return preference_traits<T>::id(e); },
+        [](const T& e) -> decltype(auto) { return preference_traits<T>::preferences(e); },
+        [](const T& e) { return preference_traits<T>::party(e); });
+}
+
 /// Version of the partial-draw text form.
 inline constexpr std::string_view partial_format_version = "cbpq-partial-v0";
+/// Version of the seniority partial text form (docs/draw.md, "Shipping partials").
+inline constexpr std::string_view seniority_partial_format_version = "cbpq-seniority-partial-v0";
+/// Version of the weighted (and aging) partial text form (docs/draw.md, "Shipping partials").
+inline constexpr std::string_view weighted_partial_format_version = "cbpq-weighted-partial-v0";
+
+namespace detail {
+
+template <class Id>
+json_value partial_id_json(const Id& id) {
+    return id_json(id_text(id), id_kind_of<Id>());
+}
+
+inline std::uint64_t partial_hex64(const json_reader& rd, const json_value& v,
+                                   const std::string& field) {
+    unsigned char b[8];
+    if (v.type != json_value::kind::string || !from_hex(v.text, b)) {
+        rd.fail(v, field, "expected 16 hexadecimal digits");
+    }
+    std::uint64_t out = 0;
+    for (const unsigned char c : b) {
+        out = (out << 8) | c;
+    }
+    return out;
+}
+
+template <class Id>
+Id partial_id(const json_reader& rd, const json_value& v, const std::string& kind) {
+    const std::string id = id_from_json(rd, v, kind);
+    if constexpr (integer_id<Id>) {
+        std::int64_t i = 0;
+        std::uint64_t u = 0;
+        if (json_reader::parse_int64(id, i) && std::in_range<Id>(i)) {
+            return static_cast<Id>(i);
+        }
+        if (json_reader::parse_uint64(id, u) && std::in_range<Id>(u)) {
+            return static_cast<Id>(u);
+        }
+        rd.fail(v, "id", "id out of range for this id type");
+    } else {
+        return Id(id);
+    }
+}
+
+// The members every partial form starts with: format, draw_key, entrants, id_kind.
+template <class Id>
+json_value partial_head(std::string_view format, const std::array<unsigned char, 16>& key_bytes,
+                        std::uint64_t entrants) {
+    json_value root = json_value::make_object();
+    root.add("format", json_value::make_string(std::string(format)));
+    root.add("draw_key", json_value::make_string(to_hex(key_bytes)));
+    root.add("entrants", json_value::make_integer(entrants));
+    root.add("id_kind", json_value::make_string(std::string(id_kind_of<Id>())));
+    return root;
+}
+
+// Reads the head; returns the id kind.
+template <class Id>
+std::string read_partial_head(const json_reader& rd, const json_value& root,
+                              std::string_view format, std::string_view what,
+                              std::array<unsigned char, 16>& key_bytes, std::uint64_t& entrants) {
+    if (rd.string(root, "format") != format) {
+        rd.fail(rd.member(root, "format"), "format", "not a cbpq " + std::string(what));
+    }
+    const json_value& k = rd.member(root, "draw_key");
+    if (k.type != json_value::kind::string || !from_hex(k.text, key_bytes)) {
+        rd.fail(k, "draw_key", "expected 32 hexadecimal digits");
+    }
+    entrants = static_cast<std::uint64_t>(
+        rd.integer(rd.member(root, "entrants"), "entrants", 0, count_max));
+    std::string kind = rd.string(root, "id_kind");
+    if (kind != id_kind_of<Id>()) {
+        rd.fail(rd.member(root, "id_kind"), "id_kind",
+                "ids of kind '" + kind + "' cannot be read as " + std::string(id_kind_of<Id>()) +
+                    " ids");
+    }
+    return kind;
+}
+
+inline json_value limits_json(const std::vector<std::size_t>& limits) {
+    json_value out = json_value::make_array();
+    for (const std::size_t l : limits) {
+        out.push(json_value::make_integer(l));
+    }
+    return out;
+}
+
+inline std::vector<std::size_t> read_limits(const json_reader& rd, const json_value& po,
+                                            std::string_view name, std::int64_t lo) {
+    std::vector<std::size_t> out;
+    for (const auto& l : rd.array(po, name).items) {
+        out.push_back(static_cast<std::size_t>(rd.integer(l, name, lo, count_max)));
+    }
+    return out;
+}
+
+// A port's entries: each bucket sorted by `less` (canonical), buckets by party size.
+template <class Cand, class Less, class Entry>
+json_value entries_json(const std::vector<std::vector<Cand>>& by_size, Less less, Entry entry) {
+    json_value out = json_value::make_array();
+    std::vector<const Cand*> sorted;
+    for (const auto& bucket : by_size) {
+        sorted.clear();
+        for (const auto& c : bucket) {
+            sorted.push_back(&c);
+        }
+        std::sort(sorted.begin(), sorted.end(),
+                  [&](const Cand* x, const Cand* y) { return less(*x, *y); });
+        for (const Cand* c : sorted) {
+            out.push(entry(*c));
+        }
+    }
+    return out;
+}
+
+// Reads a port's entries into by_size (sized like limits): `read` parses one entry array into
+// a candidate; entries must come in canonical order (party size, then `less`), each bucket
+// within its limit.
+template <class Cand, class Less, class Read>
+void read_entries(const json_reader& rd, const json_value& po, std::string_view name,
+                  std::size_t width, const std::vector<std::size_t>& limits,
+                  std::vector<std::vector<Cand>>& by_size, Less less, Read read) {
+    by_size.assign(limits.size(), {});
+    const Cand* prev = nullptr;
+    for (const auto& e : rd.array(po, name).items) {
+        if (e.type != json_value::kind::array || e.items.size() != width) {
+            rd.fail(e, std::string(name),
+                    "expected an entry of " + std::to_string(width) + " values");
+        }
+        Cand c = read(e);
+        const auto& party_at = e.items[width - 1];
+        const std::int64_t party =
+            rd.integer(party_at, "party", 1, static_cast<std::int64_t>(limits.size()));
+        c.party = party;
+        if (prev != nullptr && (party < prev->party || (party == prev->party && !less(*prev, c)))) {
+            rd.fail(e, std::string(name),
+                    "entries out of canonical order (party size, then the bucket order) or "
+                    "repeated");
+        }
+        auto& bucket = by_size[static_cast<std::size_t>(party - 1)];
+        if (bucket.size() >= limits[static_cast<std::size_t>(party - 1)]) {
+            rd.fail(e, std::string(name), "more entries of this party size than its limit");
+        }
+        bucket.push_back(std::move(c));
+        prev = &bucket.back();
+    }
+}
+
+template <class Id>
+json_value draw_port_json(const typename draw_partial<Id>::port_part& p) {
+    json_value po = json_value::make_object();
+    po.add("port", json_value::make_string(p.port));
+    po.add("limits", limits_json(p.limits));
+    po.add("entries", entries_json(
+                          p.by_size,
+                          [](const auto& x, const auto& y) {
+                              return draw_order_less(x.key, x.id, y.key, y.id);
+                          },
+                          [](const draw_candidate<Id>& c) {
+                              json_value e = json_value::make_array();
+                              e.push(json_value::make_string(to_hex64(c.key)));
+                              e.push(partial_id_json(c.id));
+                              e.push(json_value::make_integer(c.party));
+                              return e;
+                          }));
+    return po;
+}
+
+template <class Id>
+typename draw_partial<Id>::port_part read_draw_port(const json_reader& rd, const json_value& po,
+                                                    const std::string& kind) {
+    typename draw_partial<Id>::port_part p;
+    p.port = rd.string(po, "port");
+    p.limits = read_limits(rd, po, "limits", 1);
+    read_entries(
+        rd, po, "entries", 3, p.limits, p.by_size,
+        [](const auto& x, const auto& y) { return draw_order_less(x.key, x.id, y.key, y.id); },
+        [&](const json_value& e) {
+            draw_candidate<Id> c;
+            c.key = partial_hex64(rd, e.items[0], "key");
+            c.id = partial_id<Id>(rd, e.items[1], kind);
+            return c;
+        });
+    return p;
+}
+
+} // namespace detail
 
 /// A partial draw as JSON (docs/draw.md, "Shipping partials"): the draw key, the entrant
-/// count, and per port its limits and kept entries [key as 16 hex digits, id, party].
-/// O(partial).
+/// count, and per port its limits and kept entries [key as 16 hex digits, id, party] in
+/// canonical order (party size, then key, then id), so the same partial always gives the same
+/// bytes whatever order its shards were merged in. O(c log c) for c kept entries.
 template <class Id>
 [[nodiscard]] std::string partial_to_json(const draw_partial<Id>& part) {
     using detail::json_value;
-    json_value root = json_value::make_object();
-    root.add("format", json_value::make_string(std::string(partial_format_version)));
-    root.add("draw_key", json_value::make_string(detail::to_hex(part.key_bytes)));
-    root.add("entrants", json_value::make_integer(part.entrants));
-    root.add("id_kind", json_value::make_string(std::string(detail::id_kind_of<Id>())));
+    json_value root =
+        detail::partial_head<Id>(partial_format_version, part.key_bytes, part.entrants);
     json_value ports = json_value::make_array();
     for (const auto& p : part.ports) {
-        json_value po = json_value::make_object();
-        po.add("port", json_value::make_string(p.port));
-        json_value limits = json_value::make_array();
-        for (const std::size_t l : p.limits) {
-            limits.push(json_value::make_integer(l));
-        }
-        po.add("limits", std::move(limits));
-        json_value entries = json_value::make_array();
-        for (const auto& bucket : p.by_size) {
-            for (const auto& c : bucket) {
-                json_value e = json_value::make_array();
-                e.push(json_value::make_string(detail::to_hex64(c.key)));
-                e.push(detail::id_json(id_text(c.id), detail::id_kind_of<Id>()));
-                e.push(json_value::make_integer(c.party));
-                entries.push(std::move(e));
-            }
-        }
-        po.add("entries", std::move(entries));
-        ports.push(std::move(po));
+        ports.push(detail::draw_port_json<Id>(p));
     }
     root.add("ports", std::move(ports));
     std::string out;
@@ -1084,76 +1298,178 @@ template <class Id>
 }
 
 /// Reads a partial written by partial_to_json, for ids of type Id (an integer type or
-/// std::string). Throws parse_error on malformed text, an id of the wrong kind, a party
-/// outside the limits, or more entries of a size than its limit. O(n).
+/// std::string); its buckets come back in canonical order (sort_partial). Throws parse_error
+/// naming the member on malformed text, an id of the wrong kind, a party outside the limits,
+/// more entries of a size than its limit, or entries out of canonical order (or repeated).
+/// O(n).
 template <class Id>
 [[nodiscard]] draw_partial<Id> partial_from_json(std::string_view text,
                                                  const std::string& source = "partial") {
+    const detail::json_value root = detail::json_parse(text, source);
+    const detail::json_reader rd(source);
+    draw_partial<Id> part;
+    const std::string kind = detail::read_partial_head<Id>(
+        rd, root, partial_format_version, "partial draw", part.key_bytes, part.entrants);
+    for (const auto& po : rd.array(root, "ports").items) {
+        part.ports.push_back(detail::read_draw_port<Id>(rd, po, kind));
+    }
+    return part;
+}
+
+/// A seniority partial as JSON (docs/draw.md, "Shipping partials"): the uniform form of its
+/// lottery part (format "cbpq-seniority-partial-v0") with two more members per port:
+/// `senior_limits` (per party size, how many of the oldest registrations are kept; 0 when the
+/// port has no seniority persons) and `senior`, the kept entries [registered day, key as 16
+/// hex digits, id, party] in canonical order (party size, then registered, key, id). O(c log
+/// c). Throws invalid_input (field `seniority`) if the partial's parts disagree in shape.
+template <class Id>
+[[nodiscard]] std::string seniority_partial_to_json(const seniority_partial<Id>& part) {
+    using detail::json_value;
+    const auto& lot = part.lottery;
+    if (part.senior.size() != lot.ports.size() || part.senior_limits.size() != lot.ports.size()) {
+        detail::throw_invalid_input("partial draw", "seniority",
+                                    "seniority and lottery parts of different port counts");
+    }
+    json_value root =
+        detail::partial_head<Id>(seniority_partial_format_version, lot.key_bytes, lot.entrants);
+    json_value ports = json_value::make_array();
+    for (std::size_t p = 0; p < lot.ports.size(); ++p) {
+        if (part.senior[p].size() != part.senior_limits[p].size()) {
+            detail::throw_invalid_input("partial draw", "seniority",
+                                        "seniority buckets and limits of different sizes");
+        }
+        json_value po = detail::draw_port_json<Id>(lot.ports[p]);
+        po.add("senior_limits", detail::limits_json(part.senior_limits[p]));
+        po.add("senior",
+               detail::entries_json(
+                   part.senior[p],
+                   [](const auto& a, const auto& b) { return seniority_order_less(a, b); },
+                   [](const seniority_candidate<Id>& c) {
+                       json_value e = json_value::make_array();
+                       e.push(json_value::make_integer(c.registered));
+                       e.push(json_value::make_string(detail::to_hex64(c.key)));
+                       e.push(detail::partial_id_json(c.id));
+                       e.push(json_value::make_integer(c.party));
+                       return e;
+                   }));
+        ports.push(std::move(po));
+    }
+    root.add("ports", std::move(ports));
+    std::string out;
+    detail::json_write(out, root);
+    out += '\n';
+    return out;
+}
+
+/// Reads a seniority partial written by seniority_partial_to_json (see partial_from_json for
+/// ids, limits and order); `senior_limits` must have one limit per party size, as `limits`
+/// has. Throws parse_error with the source, position and member name on anything malformed.
+/// O(n).
+template <class Id>
+[[nodiscard]] seniority_partial<Id>
+seniority_partial_from_json(std::string_view text, const std::string& source = "partial") {
     using detail::json_value;
     const json_value root = detail::json_parse(text, source);
     const detail::json_reader rd(source);
-    if (rd.string(root, "format") != partial_format_version) {
-        rd.fail(rd.member(root, "format"), "format", "not a cbpq partial draw");
-    }
-    draw_partial<Id> part;
-    {
-        const json_value& k = rd.member(root, "draw_key");
-        if (k.type != json_value::kind::string || !detail::from_hex(k.text, part.key_bytes)) {
-            rd.fail(k, "draw_key", "expected 32 hexadecimal digits");
-        }
-    }
-    part.entrants = static_cast<std::uint64_t>(
-        rd.integer(rd.member(root, "entrants"), "entrants", 0, detail::count_max));
-    const std::string kind = rd.string(root, "id_kind");
-    if (kind != detail::id_kind_of<Id>()) {
-        rd.fail(rd.member(root, "id_kind"), "id_kind",
-                "ids of kind '" + kind + "' cannot be read as " +
-                    std::string(detail::id_kind_of<Id>()) + " ids");
-    }
+    seniority_partial<Id> part;
+    const std::string kind = detail::read_partial_head<Id>(
+        rd, root, seniority_partial_format_version, "seniority partial draw",
+        part.lottery.key_bytes, part.lottery.entrants);
     for (const auto& po : rd.array(root, "ports").items) {
-        typename draw_partial<Id>::port_part p;
+        part.lottery.ports.push_back(detail::read_draw_port<Id>(rd, po, kind));
+        const auto& lim = part.lottery.ports.back().limits;
+        std::vector<std::size_t> senior_limits = detail::read_limits(rd, po, "senior_limits", 0);
+        if (senior_limits.size() != lim.size()) {
+            rd.fail(rd.member(po, "senior_limits"), "senior_limits",
+                    "expected one limit per party size (as many as limits)");
+        }
+        std::vector<std::vector<seniority_candidate<Id>>> senior;
+        detail::read_entries(
+            rd, po, "senior", 4, senior_limits, senior,
+            [](const auto& a, const auto& b) { return seniority_order_less(a, b); },
+            [&](const json_value& e) {
+                seniority_candidate<Id> c;
+                c.registered =
+                    rd.integer(e.items[0], "registered", std::numeric_limits<std::int64_t>::min(),
+                               std::numeric_limits<std::int64_t>::max());
+                c.key = detail::partial_hex64(rd, e.items[1], "key");
+                c.id = detail::partial_id<Id>(rd, e.items[2], kind);
+                return c;
+            });
+        part.senior_limits.push_back(std::move(senior_limits));
+        part.senior.push_back(std::move(senior));
+    }
+    return part;
+}
+
+/// A weighted or aging partial as JSON (docs/draw.md, "Shipping partials"): the uniform form
+/// (format "cbpq-weighted-partial-v0") with entries [value, key, id, party], the value being
+/// the 16 hex digits of its IEEE-754 binary64 bits (exact; the walk order depends on every
+/// bit), in canonical order (party size, then value, key, id). O(c log c).
+template <class Id>
+[[nodiscard]] std::string weighted_partial_to_json(const weighted_partial<Id>& part) {
+    using detail::json_value;
+    json_value root =
+        detail::partial_head<Id>(weighted_partial_format_version, part.key_bytes, part.entrants);
+    json_value ports = json_value::make_array();
+    for (const auto& p : part.ports) {
+        json_value po = json_value::make_object();
+        po.add("port", json_value::make_string(p.port));
+        po.add("limits", detail::limits_json(p.limits));
+        po.add("entries",
+               detail::entries_json(
+                   p.by_size,
+                   [](const auto& x, const auto& y) { return weighted_order_less(x, y); },
+                   [](const weighted_candidate<Id>& c) {
+                       json_value e = json_value::make_array();
+                       e.push(json_value::make_string(
+                           detail::to_hex64(std::bit_cast<std::uint64_t>(c.value))));
+                       e.push(json_value::make_string(detail::to_hex64(c.key)));
+                       e.push(detail::partial_id_json(c.id));
+                       e.push(json_value::make_integer(c.party));
+                       return e;
+                   }));
+        ports.push(std::move(po));
+    }
+    root.add("ports", std::move(ports));
+    std::string out;
+    detail::json_write(out, root);
+    out += '\n';
+    return out;
+}
+
+/// Reads a weighted partial written by weighted_partial_to_json (see partial_from_json). A
+/// value must be the bits of a finite, non-negative number with the sign bit clear, else
+/// parse_error names the field `value`. O(n).
+template <class Id>
+[[nodiscard]] weighted_partial<Id>
+weighted_partial_from_json(std::string_view text, const std::string& source = "partial") {
+    using detail::json_value;
+    const json_value root = detail::json_parse(text, source);
+    const detail::json_reader rd(source);
+    weighted_partial<Id> part;
+    const std::string kind =
+        detail::read_partial_head<Id>(rd, root, weighted_partial_format_version,
+                                      "weighted partial draw", part.key_bytes, part.entrants);
+    for (const auto& po : rd.array(root, "ports").items) {
+        typename weighted_partial<Id>::port_part p;
         p.port = rd.string(po, "port");
-        for (const auto& l : rd.array(po, "limits").items) {
-            p.limits.push_back(
-                static_cast<std::size_t>(rd.integer(l, "limits", 1, detail::count_max)));
-        }
-        p.by_size.resize(p.limits.size());
-        for (const auto& e : rd.array(po, "entries").items) {
-            if (e.type != json_value::kind::array || e.items.size() != 3) {
-                rd.fail(e, "entries", "expected [key, id, party]");
-            }
-            draw_candidate<Id> c;
-            unsigned char kb[8];
-            if (e.items[0].type != json_value::kind::string ||
-                !detail::from_hex(e.items[0].text, kb)) {
-                rd.fail(e.items[0], "key", "expected 16 hexadecimal digits");
-            }
-            c.key = 0;
-            for (const unsigned char b : kb) {
-                c.key = (c.key << 8) | b;
-            }
-            const std::string id = detail::id_from_json(rd, e.items[1], kind);
-            if constexpr (integer_id<Id>) {
-                std::int64_t i = 0;
-                std::uint64_t u = 0;
-                if (detail::json_reader::parse_int64(id, i) && std::in_range<Id>(i)) {
-                    c.id = static_cast<Id>(i);
-                } else if (detail::json_reader::parse_uint64(id, u) && std::in_range<Id>(u)) {
-                    c.id = static_cast<Id>(u);
-                } else {
-                    rd.fail(e.items[1], "id", "id out of range for this id type");
+        p.limits = detail::read_limits(rd, po, "limits", 1);
+        detail::read_entries(
+            rd, po, "entries", 4, p.limits, p.by_size,
+            [](const auto& x, const auto& y) { return weighted_order_less(x, y); },
+            [&](const json_value& e) {
+                weighted_candidate<Id> c;
+                const std::uint64_t bits = detail::partial_hex64(rd, e.items[0], "value");
+                c.value = std::bit_cast<double>(bits);
+                if ((bits >> 63) != 0 || !std::isfinite(c.value)) {
+                    rd.fail(e.items[0], "value",
+                            "expected the bits of a finite non-negative binary64");
                 }
-            } else {
-                c.id = Id(id);
-            }
-            c.party =
-                rd.integer(e.items[2], "party", 1, static_cast<std::int64_t>(p.limits.size()));
-            auto& bucket = p.by_size[static_cast<std::size_t>(c.party - 1)];
-            bucket.push_back(std::move(c));
-            if (bucket.size() > p.limits[static_cast<std::size_t>(bucket.back().party - 1)]) {
-                rd.fail(e, "entries", "more entries of this party size than its limit");
-            }
-        }
+                c.key = detail::partial_hex64(rd, e.items[1], "key");
+                c.id = detail::partial_id<Id>(rd, e.items[2], kind);
+                return c;
+            });
         part.ports.push_back(std::move(p));
     }
     return part;

@@ -99,6 +99,42 @@ using civil_date = std::chrono::year_month_day;
 /// Formats as "YYYY-MM-DD". O(1); allocates the string.
 [[nodiscard]] inline std::string format_date(civil_date d) { return detail::format_civil_date(d); }
 
+/// The earliest and latest day numbers that from_day_number accepts: -32767-01-01 and
+/// 32767-12-31, the range of std::chrono::year.
+inline constexpr std::int64_t min_day_number =
+    std::chrono::sys_days(std::chrono::year_month_day(std::chrono::year::min(),
+                                                      std::chrono::January, std::chrono::day(1)))
+        .time_since_epoch()
+        .count();
+inline constexpr std::int64_t max_day_number =
+    std::chrono::sys_days(std::chrono::year_month_day(std::chrono::year::max(),
+                                                      std::chrono::December, std::chrono::day(31)))
+        .time_since_epoch()
+        .count();
+
+/// The day number of a civil date: days since 1970-01-01 in the proleptic Gregorian calendar
+/// (1970-01-01 is 0, 1969-12-31 is -1). This is the integer every policy reads as a day:
+/// draw_options::draw_day and the registration days of seniority and aging draws. Pure
+/// calendar arithmetic (std::chrono::sys_days), no time zone. O(1). Throws invalid_input
+/// naming the field `date` if `d` is not a real date (2023-02-29, month 13 ...).
+[[nodiscard]] inline std::int64_t day_number(civil_date d) {
+    if (!d.ok()) {
+        detail::throw_invalid_input("date", "date", "not a calendar date");
+    }
+    return detail::day_number(d);
+}
+
+/// The civil date of a day number: the inverse of day_number, so
+/// from_day_number(day_number(d)) == d for every valid d. O(1). Throws invalid_input naming
+/// the field `day` if `n` is outside [min_day_number, max_day_number].
+[[nodiscard]] inline civil_date from_day_number(std::int64_t n) {
+    if (n < min_day_number || n > max_day_number) {
+        detail::throw_invalid_input("day " + std::to_string(n), "day",
+                                    "outside the years -32767..32767");
+    }
+    return detail::from_day_number(n);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Daily policies and their combinators
 
@@ -118,9 +154,14 @@ struct fixed_capacity {
     friend bool operator==(const fixed_capacity&, const fixed_capacity&) = default;
 };
 
-/// A number per weekday, Monday first (ISO 8601); a day left empty has no opinion.
+/// A number per weekday, Monday first (ISO 8601). A weekday left empty (nullopt) means *no
+/// opinion*, not *closed*: limit() returns nullopt on it, so under precedence() the next policy
+/// decides and under strictest() it imposes nothing; only where no policy has an opinion does
+/// the day get 0 (capacity_on, capacity plans). To close a weekday, give it 0.
 /// O(1), noexcept.
 struct weekly_schedule {
+    /// persons[i]: persons on ISO weekday i + 1 (0 = Monday ... 6 = Sunday); nullopt: no
+    /// opinion on that weekday.
     std::array<std::optional<std::int64_t>, 7> persons{};
 
     [[nodiscard]] std::optional<std::int64_t> limit(civil_date d) const noexcept {
@@ -1136,6 +1177,108 @@ struct slot_grid {
     [[nodiscard]] std::int64_t total() const noexcept { return count() * persons_per_slot; }
     friend bool operator==(const slot_grid&, const slot_grid&) = default;
 };
+
+// ---------------------------------------------------------------------------------------------
+// From daily policies to a day's capacity
+
+/// One port as capacity_on reads it: its name, its daily policy (a weekly_schedule, overrides
+/// and closures, staffing, a host type, or any composition of them with precedence() and
+/// strictest()), an optional cap on parties, an optional slot grid, and its weight in the
+/// apportionment of a national total. Small value type.
+template <daily_policy P>
+struct port_policy {
+    std::string port;
+    P persons{};
+    std::optional<std::int64_t> parties{};
+    /// The shape of the day: its total is one more limit on persons, and its slots go to the
+    /// draw (which seats each party whole in one slot).
+    std::optional<slot_grid> grid{};
+    /// Share of a national total (capacity_rules::national_total); 0 takes no part.
+    std::int64_t weight = 1;
+};
+
+/// What applies to all ports of a day in capacity_on: a national total divided among the ports
+/// by apportion() (each port's share capped by its own limit), and set-asides of which the draw
+/// takes one pool (the remainder pool, "lottery", by default). Small value type.
+struct capacity_rules {
+    std::optional<std::int64_t> national_total;
+    apportion_method method = apportion_method::hamilton;
+    std::optional<set_aside_policy> set_asides;
+    /// The pool of set_asides whose persons the draw hands out; empty: the remainder pool.
+    std::string draw_pool;
+};
+
+/// The day_capacity a draw takes for the port-local date `d`, from each port's daily policy.
+/// Per port, in this order: persons = policy.limit(d), 0 when no policy has an opinion (a
+/// weekly_schedule's empty weekday included) so a closure or an uncovered day is closed; a
+/// slot grid caps persons at its total and, when persons > 0, gives the port its slots; then,
+/// with a national total, the ports' shares of it by rules.method, each capped by the port's
+/// persons (what cannot be placed lapses), replace persons; then, with set-asides, persons
+/// become the draw pool's part of set_asides.split(persons). Parties are copied. The same
+/// pipeline the capacity plan uses for these layers (capacity_plan::for_date), for a host that
+/// keeps its rules as policy objects instead of plan text. O(ports x (cost of limit + slots))
+/// plus the apportionment. Throws invalid_input naming the record and field on a negative
+/// limit, a bad grid, an unknown draw pool or an impossible apportionment; nothing is returned
+/// then.
+template <daily_policy P>
+[[nodiscard]] day_capacity capacity_on(const std::vector<port_policy<P>>& ports, civil_date d,
+                                       const capacity_rules& rules = {}) {
+    day_capacity out;
+    out.ports.reserve(ports.size());
+    for (const auto& p : ports) {
+        port_capacity pc;
+        pc.port = p.port;
+        pc.persons = p.persons.limit(d).value_or(0);
+        if (pc.persons < 0) {
+            detail::throw_invalid_input("port '" + p.port + "'", "persons",
+                                        "the daily policy gave a negative limit");
+        }
+        pc.parties = p.parties;
+        if (p.grid) {
+            p.grid->validate();
+            pc.persons = std::min(pc.persons, p.grid->total());
+            if (pc.persons > 0) {
+                pc.slots = p.grid->slots();
+            }
+        }
+        out.ports.push_back(std::move(pc));
+    }
+    if (rules.national_total) {
+        std::vector<apportion_share> shares(ports.size());
+        std::int64_t placeable = 0;
+        for (std::size_t i = 0; i < ports.size(); ++i) {
+            auto& s = shares[i];
+            s.weight = ports[i].weight;
+            // A bound above the total binds nothing; clamping keeps apportion()'s range.
+            s.max =
+                std::min(out.ports[i].persons, std::max<std::int64_t>(*rules.national_total, 0));
+            placeable += s.weight > 0 ? *s.max : 0;
+        }
+        const auto seats =
+            apportion(std::min(*rules.national_total, placeable), shares, rules.method);
+        for (std::size_t i = 0; i < ports.size(); ++i) {
+            out.ports[i].persons = seats[i];
+            if (seats[i] == 0) {
+                out.ports[i].slots.clear();
+            }
+        }
+    }
+    if (rules.set_asides) {
+        for (auto& pc : out.ports) {
+            const auto pools = rules.set_asides->split(pc.persons);
+            const std::string& want =
+                rules.draw_pool.empty() ? rules.set_asides->remainder_pool() : rules.draw_pool;
+            const auto it = std::find_if(pools.begin(), pools.end(),
+                                         [&](const pool_amount& a) { return a.pool == want; });
+            if (it == pools.end()) {
+                detail::throw_invalid_input("capacity rules", "draw_pool",
+                                            "no set-aside pool '" + want + "'");
+            }
+            pc.persons = it->persons;
+        }
+    }
+    return out;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Capacity plans

@@ -409,7 +409,8 @@ private:
 /// size is bounded by capacity and waiting-list length, not by the shard. Partials of
 /// disjoint shards merge (merge_partials) into exactly the partial of their union, and
 /// finish_draw turns any partial into the result. Serialise with audit.hpp
-/// (partial_to_json / partial_from_json) to ship partials between machines.
+/// (partial_to_json / partial_from_json, whose text is canonical: see sort_partial) to ship
+/// partials between machines.
 template <class Id>
 struct draw_partial {
     struct port_part {
@@ -431,14 +432,99 @@ struct draw_partial {
     friend bool operator==(const draw_partial&, const draw_partial&) = default;
 };
 
+namespace detail {
+template <class T>
+concept has_registered_member = requires(const T& x) {
+    x.registered;
+};
+template <class T>
+concept has_weight_member = requires(const T& x) {
+    x.weight;
+};
+} // namespace detail
+
 /// How a host record is read when no projections are given: members `.id`, `.port` and
 /// `.party`. Specialise for record types that cannot change.
+///
+/// Two optional members feed the policy draws: `registered(e)` (an integer day number, days
+/// since 1970-01-01: see day_number) for seniority and aging, and `weight(e)` (a number) for
+/// weighted draws. The primary template has them only for records with members `.registered`
+/// and `.weight`; a specialisation adds them when the host has those columns. The concepts
+/// registered_entrant and weighted_entrant detect them, and the policy overloads without
+/// projections (draw_seniority, draw_weighted, draw_aging, their collect_ forms, verify)
+/// require them.
 template <class T>
 struct entrant_traits {
     static constexpr const auto& id(const T& e) noexcept { return e.id; }
     static constexpr const auto& port(const T& e) noexcept { return e.port; }
     static constexpr auto party(const T& e) noexcept { return e.party; }
+    static constexpr auto
+    registered(const T& e) noexcept requires detail::has_registered_member<T> {
+        return e.registered;
+    }
+    static constexpr auto weight(const T& e) noexcept requires detail::has_weight_member<T> {
+        return e.weight;
+    }
 };
+
+/// Records whose entrant_traits give a registration day: `entrant_traits<T>::registered(e)` is
+/// an integer (days since 1970-01-01, or any consistent day count). Semantic requirement: the
+/// same record always gives the same day.
+template <class T>
+concept registered_entrant = requires(const T& e) {
+    requires std::integral<std::remove_cvref_t<decltype(entrant_traits<T>::registered(e))>>;
+};
+
+/// Records whose entrant_traits give a weight: `entrant_traits<T>::weight(e)` is a number.
+/// Semantic requirement: the same record always gives the same weight.
+template <class T>
+concept weighted_entrant = requires(const T& e) {
+    requires std::is_arithmetic_v<std::remove_cvref_t<decltype(entrant_traits<T>::weight(e))>>;
+};
+
+namespace detail {
+
+template <class R>
+using record_t = std::remove_cvref_t<std::ranges::range_reference_t<const R>>;
+
+// The projections that read a record through entrant_traits.
+template <class T>
+struct traits_id {
+    constexpr decltype(auto) operator()(const T& e) const { return entrant_traits<T>::id(e); }
+};
+template <class T>
+struct traits_port {
+    constexpr decltype(auto) operator()(const T& e) const { return entrant_traits<T>::port(e); }
+};
+template <class T>
+struct traits_party {
+    constexpr auto operator()(const T& e) const { return entrant_traits<T>::party(e); }
+};
+template <class T>
+struct traits_registered {
+    constexpr auto operator()(const T& e) const { return entrant_traits<T>::registered(e); }
+};
+template <class T>
+struct traits_weight {
+    constexpr auto operator()(const T& e) const { return entrant_traits<T>::weight(e); }
+};
+
+} // namespace detail
+
+/// Puts a partial's buckets in their canonical order: per (port, party size) by (key, id), the
+/// order partial_to_json writes and partial_from_json returns. Two partials of the same draw
+/// hold the same entrants exactly when they compare equal after this, whatever order the
+/// shards were merged in. O(c log c) for c kept entrants; no throw beyond the ids' copies.
+template <class Id>
+void sort_partial(draw_partial<Id>& part) {
+    for (auto& p : part.ports) {
+        for (auto& bucket : p.by_size) {
+            std::sort(bucket.begin(), bucket.end(), [](const auto& x, const auto& y) {
+                return draw_order_less(x.key, x.id, y.key, y.id);
+            });
+        }
+    }
+}
 
 namespace detail {
 
@@ -1185,7 +1271,8 @@ template <class Id>
 /// by what the seniority part can take, so that it still holds every entrant the lottery walk
 /// can reach once the seniority winners are removed) and, per port and party size, the oldest
 /// min(seniority persons / size, parties) + 1 registrations. Bounded by capacity, not by the
-/// shard; partials of disjoint shards merge exactly (merge_seniority_partials).
+/// shard; partials of disjoint shards merge exactly (merge_seniority_partials). Ship with
+/// audit.hpp's seniority_partial_to_json / seniority_partial_from_json.
 template <class Id>
 struct seniority_partial {
     draw_partial<Id> lottery;
@@ -1454,6 +1541,44 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
     return finish_seniority(partial, capacity, key, options);
 }
 
+/// Puts a seniority partial in its canonical order: the lottery part as sort_partial does, and
+/// each seniority bucket by (registered, key, id). O(c log c).
+template <class Id>
+void sort_partial(seniority_partial<Id>& part) {
+    sort_partial(part.lottery);
+    for (auto& port : part.senior) {
+        for (auto& bucket : port) {
+            std::sort(bucket.begin(), bucket.end(),
+                      [](const auto& a, const auto& b) { return seniority_order_less(a, b); });
+        }
+    }
+}
+
+/// Pass one of a seniority draw over records read through entrant_traits, the registration
+/// day from entrant_traits<T>::registered (see collect_seniority).
+template <std::ranges::forward_range R>
+requires registered_entrant<detail::record_t<R>>
+[[nodiscard]] auto collect_seniority(const R& entrants, const day_capacity& capacity,
+                                     const draw_key& key, const draw_options& options) {
+    using T = detail::record_t<R>;
+    return collect_seniority(entrants, capacity, key, options, detail::traits_id<T>{},
+                             detail::traits_port<T>{}, detail::traits_party<T>{},
+                             detail::traits_registered<T>{});
+}
+
+/// The seniority draw over records read through entrant_traits, the registration day from
+/// entrant_traits<T>::registered (see draw_seniority): the same result as the projection form
+/// given the same fields.
+template <std::ranges::forward_range R>
+requires registered_entrant<detail::record_t<R>>
+[[nodiscard]] auto draw_seniority(const R& entrants, const day_capacity& capacity,
+                                  const draw_key& key, const draw_options& options) {
+    using T = detail::record_t<R>;
+    return draw_seniority(entrants, capacity, key, options, detail::traits_id<T>{},
+                          detail::traits_port<T>{}, detail::traits_party<T>{},
+                          detail::traits_registered<T>{});
+}
+
 // ---------------------------------------------------------------------------------------------
 // Weighted and aging draws (docs/policies.md)
 
@@ -1547,7 +1672,8 @@ template <class Id>
 /// A shard's partial weighted (or aging) draw: per port and party size, the entrants with the
 /// smallest (value, key, id), at most min(persons / size, parties) + alternates + 1 of them.
 /// Bounded by capacity, not by the shard; partials of disjoint shards merge exactly
-/// (merge_weighted_partials), and finish_weighted turns any partial into the result.
+/// (merge_weighted_partials), and finish_weighted turns any partial into the result. Ship with
+/// audit.hpp's weighted_partial_to_json / weighted_partial_from_json.
 template <class Id>
 struct weighted_partial {
     struct port_part {
@@ -1838,6 +1964,66 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
         collect_aging(entrants, capacity, key, options, std::move(id_proj), std::move(port_proj),
                       std::move(party_proj), std::move(registered_proj));
     return finish_weighted(partial, capacity, key, options);
+}
+
+/// Puts a weighted partial's buckets in their canonical order: per (port, party size) by
+/// (value, key, id), the order weighted_partial_to_json writes. O(c log c).
+template <class Id>
+void sort_partial(weighted_partial<Id>& part) {
+    for (auto& p : part.ports) {
+        for (auto& bucket : p.by_size) {
+            std::sort(bucket.begin(), bucket.end(),
+                      [](const auto& x, const auto& y) { return weighted_order_less(x, y); });
+        }
+    }
+}
+
+/// Pass one of a weighted draw over records read through entrant_traits, the weight from
+/// entrant_traits<T>::weight (see collect_weighted).
+template <std::ranges::forward_range R>
+requires weighted_entrant<detail::record_t<R>>
+[[nodiscard]] auto collect_weighted(const R& entrants, const day_capacity& capacity,
+                                    const draw_key& key, const draw_options& options) {
+    using T = detail::record_t<R>;
+    return collect_weighted(entrants, capacity, key, options, detail::traits_id<T>{},
+                            detail::traits_port<T>{}, detail::traits_party<T>{},
+                            detail::traits_weight<T>{});
+}
+
+/// The weighted draw over records read through entrant_traits, the weight from
+/// entrant_traits<T>::weight (see draw_weighted).
+template <std::ranges::forward_range R>
+requires weighted_entrant<detail::record_t<R>>
+[[nodiscard]] auto draw_weighted(const R& entrants, const day_capacity& capacity,
+                                 const draw_key& key, const draw_options& options) {
+    using T = detail::record_t<R>;
+    return draw_weighted(entrants, capacity, key, options, detail::traits_id<T>{},
+                         detail::traits_port<T>{}, detail::traits_party<T>{},
+                         detail::traits_weight<T>{});
+}
+
+/// Pass one of an aging draw over records read through entrant_traits, the registration day
+/// from entrant_traits<T>::registered (see collect_aging).
+template <std::ranges::forward_range R>
+requires registered_entrant<detail::record_t<R>>
+[[nodiscard]] auto collect_aging(const R& entrants, const day_capacity& capacity,
+                                 const draw_key& key, const draw_options& options) {
+    using T = detail::record_t<R>;
+    return collect_aging(entrants, capacity, key, options, detail::traits_id<T>{},
+                         detail::traits_port<T>{}, detail::traits_party<T>{},
+                         detail::traits_registered<T>{});
+}
+
+/// The aging draw over records read through entrant_traits, the registration day from
+/// entrant_traits<T>::registered (see draw_aging).
+template <std::ranges::forward_range R>
+requires registered_entrant<detail::record_t<R>>
+[[nodiscard]] auto draw_aging(const R& entrants, const day_capacity& capacity, const draw_key& key,
+                              const draw_options& options) {
+    using T = detail::record_t<R>;
+    return draw_aging(entrants, capacity, key, options, detail::traits_id<T>{},
+                      detail::traits_port<T>{}, detail::traits_party<T>{},
+                      detail::traits_registered<T>{});
 }
 
 CBPQ_END_NAMESPACE

@@ -32,6 +32,9 @@ cmp out.txt out_upper.txt || fail "upper-case seed differs"
 for want in "traits and projections give the same result: yes" \
             "finish_draw(merged) == draw(whole pool): yes" \
             "partial_from_json gives it back: yes" \
+            "traits and projections give the same result (seniority, weighted, aging): yes" \
+            "shipped, merged and finished == draw_seniority: yes" \
+            "shipped, merged and finished == draw_weighted: yes" \
             "receipt_from_json gives it back: yes" \
             "verify(all applicants): ok" \
             "fails" \
