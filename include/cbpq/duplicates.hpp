@@ -1544,9 +1544,10 @@ public:
 #endif
     }
 
-    /// prefetch_record() over a sorted list of ordinals, in two passes: first every record
-    /// header, then the text each one points to, so that the header misses overlap instead of
-    /// each text prefetch waiting for its header. Optional for an identity_index.
+    /// Loads the records of a sorted list of ordinals before they are compared, in two passes:
+    /// first a prefetch of every record header, then a real load of every cache line of the
+    /// text each one points to (see touch), so that the misses overlap instead of each waiting
+    /// for the one before. Optional for an identity_index.
     void prefetch_records(const std::vector<std::uint32_t>& ords) const noexcept {
 #if defined(__GNUC__) || defined(__clang__)
         for (const std::uint32_t i : ords) {
@@ -1658,7 +1659,7 @@ private:
         }
     }
 
-    // Reads the byte at p now (a real load, not a prefetch hint). On the virtual machines we
+    // Reads the byte at p now (a real load, not a prefetch hint). On the virtual machine we
     // measured on, software prefetches of memory far beyond the caches were often dropped
     // (docs/duplicates.md, figures): independent loads issued back to back still overlap
     // their misses, and unlike a prefetch they are never dropped.
@@ -1971,7 +1972,7 @@ private:
     // before. With an index that takes the hints below, add_all keeps five records in flight,
     // each one stage apart: the newest has its keys hashed and their slots prefetched, the
     // next reads those slots and prefetches the chunks or records they point to, the next
-    // reads its candidates and prefetches their headers, the next prefetches their text, and
+    // reads its candidates and prefetches their headers, the next loads their text, and
     // the oldest is added (add_hashed, exactly as add_normalized would: the
     // candidate lists read ahead are only hints, taken before the records just ahead of them
     // were filed, and the add reads the index again). The answer is therefore the one by one
