@@ -753,6 +753,42 @@ TEST_CASE("duplicates: an oversized block stops growing and keeps its earliest m
     CHECK_THROWS_AS(cbpq::memory_identity_index(secret_a, 0), cbpq::invalid_input);
 }
 
+// memory_identity_index keeps blocks of two or more in chunks of seven ordinals: blocks of
+// every size around the chunk boundaries must give back exactly the ordinals filed, the
+// first cap() of them when the block is full.
+TEST_CASE("duplicates: the memory index returns every block member across chunk boundaries") {
+    for (const std::size_t cap : {std::size_t{64}, std::size_t{7}, std::size_t{15}}) {
+        CAPTURE(cap);
+        cbpq::memory_identity_index idx(secret_a, cap);
+        const auto r = norm(base_person("1", 1));
+        // Blocks of 1 to 30 members, filed interleaved (ordinal o goes to every block k >= the
+        // number of members it already has).
+        std::vector<std::vector<std::uint32_t>> want(31);
+        for (std::uint32_t o = 0; o < 30; ++o) {
+            const std::uint32_t ord = idx.append(r);
+            CHECK(ord == o);
+            for (std::uint64_t k = o + 1; k <= 30; ++k) {
+                const bool filed = idx.link(1000 + k, ord);
+                CHECK(filed == (want[k].size() < cap));
+                if (filed) {
+                    want[k].push_back(ord);
+                }
+            }
+        }
+        for (std::uint64_t k = 1; k <= 30; ++k) {
+            CAPTURE(k);
+            std::vector<std::uint32_t> got;
+            idx.candidates(1000 + k, got);
+            std::sort(got.begin(), got.end());
+            CHECK(got == want[k]);
+            CHECK(got.size() == std::min<std::size_t>(k, cap));
+        }
+        std::vector<std::uint32_t> none;
+        idx.candidates(5000, none);
+        CHECK(none.empty());
+    }
+}
+
 namespace {
 
 // The least an index must offer (identity_index): a std::map of blocks and a vector of owned

@@ -1389,10 +1389,10 @@ concept identity_index = requires(S& s, const S& cs, const normalized_registrati
 
 /// The in-memory identity index: registrations packed into one character arena, blocks in an
 /// open-addressing table keyed by the (already keyed, hence unpredictable) 64-bit hashes, with
-/// posting lists chained through one array; a block of one registration (most blocks) keeps
-/// its ordinal in its slot. About 50 bytes per registration plus its text, 16 bytes per slot of
-/// the table, and 8 bytes per entry of blocks of two or more. Not thread-safe for writes;
-/// concurrent const use is fine.
+/// the ordinals of a block in chained chunks of seven; a block of one registration (most blocks)
+/// keeps its ordinal in its slot. About 50 bytes per registration plus its text, 16 bytes per
+/// slot of the table, and 32 bytes per seven entries (or fewer) of blocks of two or more. Not
+/// thread-safe for writes; concurrent const use is fine.
 class memory_identity_index {
 public:
     /// Default cap on block size.
@@ -1413,7 +1413,7 @@ public:
     void reserve(std::size_t n, std::size_t k = 5) {
         reserve_touched(records_, n);
         reserve_touched(arena_, n * 72);
-        reserve_touched(posts_, n * k);
+        reserve_touched(chunks_, n * k / 4);
         std::size_t want = 1024;
         while (want * 7 < n * k * 10) {
             want *= 2;
@@ -1500,15 +1500,24 @@ public:
         }
         if (sl.count == 0) {
             sl.head = ord; // a block of one keeps its ordinal in the slot
+        } else if (sl.count == 1) {
+            // The inline ordinal and the new one start the block's first chunk.
+            make_room(chunks_, 1);
+            chunk c;
+            c.ordinal[0] = sl.head;
+            c.ordinal[1] = ord;
+            chunks_.push_back(c);
+            sl.head = static_cast<std::uint32_t>(chunks_.size() - 1);
+        } else if (sl.count % chunk_size == 0) {
+            // The newest chunk is full: a new one in front of it.
+            make_room(chunks_, 1);
+            chunk c;
+            c.next = sl.head;
+            c.ordinal[0] = ord;
+            chunks_.push_back(c);
+            sl.head = static_cast<std::uint32_t>(chunks_.size() - 1);
         } else {
-            // Room first (strong guarantee), then move the inline ordinal to the chain.
-            make_room(posts_, sl.count == 1 ? 2 : 1);
-            if (sl.count == 1) {
-                posts_.push_back({sl.head, none});
-                sl.head = static_cast<std::uint32_t>(posts_.size() - 1);
-            }
-            posts_.push_back({ord, sl.head});
-            sl.head = static_cast<std::uint32_t>(posts_.size() - 1);
+            chunks_[sl.head].ordinal[sl.count % chunk_size] = ord;
         }
         if (++sl.count == cap_) {
             ++saturated_;
@@ -1535,19 +1544,59 @@ public:
 #endif
     }
 
-    /// prefetch_record() over a sorted list of ordinals, in two passes: first every record
-    /// header, then the text each one points to, so that the header misses overlap instead of
-    /// each text prefetch waiting for its header. Optional for an identity_index.
+    /// Loads the records of a sorted list of ordinals before they are compared, in two passes:
+    /// first a prefetch of every record header, then a real load of every cache line of the
+    /// text each one points to (see touch), so that the misses overlap instead of each waiting
+    /// for the one before. Optional for an identity_index.
     void prefetch_records(const std::vector<std::uint32_t>& ords) const noexcept {
 #if defined(__GNUC__) || defined(__clang__)
         for (const std::uint32_t i : ords) {
             __builtin_prefetch(&records_[i]);
         }
         for (const std::uint32_t i : ords) {
-            __builtin_prefetch(arena_.data() + records_[i].offset);
+            touch_text(i);
         }
 #else
         (void)ords;
+#endif
+    }
+
+    /// Hints that the text of ordinal i will be read soon: loads every cache line of it. Reads
+    /// the record's header, so call it once the header is cached (after prefetch_record_header)
+    /// for it to cost no wait. Optional for an identity_index; add_all's pipeline uses it.
+    void prefetch_record_text(std::uint32_t i) const noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+        touch_text(i);
+#else
+        (void)i;
+#endif
+    }
+
+    /// Hints that the block under `key` will be read soon: reads its slot (prefetch(key) should
+    /// have loaded it) and starts loading what the slot points to, the newest chunk of a block
+    /// of two or more or the one record's header. Optional for an identity_index.
+    void prefetch_block(std::uint64_t key) const noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+        if (key == 0) {
+            key = 1;
+        }
+        const slot& s = slots_[slot_of(key)];
+        if (s.count == 1) {
+            __builtin_prefetch(&records_[s.head]);
+        } else if (s.count > 1) {
+            __builtin_prefetch(&chunks_[s.head]);
+        }
+#else
+        (void)key;
+#endif
+    }
+
+    /// Hints that the header of ordinal i will be read soon (see prefetch_record_text).
+    void prefetch_record_header(std::uint32_t i) const noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+        __builtin_prefetch(&records_[i]);
+#else
+        (void)i;
 #endif
     }
 
@@ -1564,8 +1613,13 @@ public:
         if (s.count == 0) {
             return;
         }
-        for (std::uint32_t p = s.head; p != none; p = posts_[p].next) {
-            out.push_back(posts_[p].ordinal);
+        // The newest chunk holds the last (count - 1) % chunk_size + 1 ordinals filed; the
+        // chunks behind it are full.
+        std::size_t used = (s.count - 1) % chunk_size + 1;
+        for (std::uint32_t p = s.head; p != none; p = chunks_[p].next) {
+            const chunk& c = chunks_[p];
+            out.insert(out.end(), c.ordinal, c.ordinal + used);
+            used = chunk_size;
         }
     }
 
@@ -1581,13 +1635,38 @@ private:
         std::array<std::uint16_t, field_count> length{};
     };
     // A block: its key, its size, and either its one ordinal (count 1: most blocks hold one
-    // registration, and reading them then costs no second cache miss) or the head of its
-    // posting chain (count >= 2).
+    // registration, and reading them then costs no second cache miss) or its newest chunk
+    // (count >= 2).
     struct slot {
         std::uint64_t key = 0;
         std::uint32_t head = none;
         std::uint32_t count = 0;
     };
+
+    // Loads every cache line of ordinal i's text now (see touch).
+    void touch_text(std::uint32_t i) const noexcept {
+        const stored& s = records_[i];
+        std::size_t total = 0;
+        for (const auto n : s.length) {
+            total += n;
+        }
+        const char* p = arena_.data() + s.offset;
+        for (std::size_t at = 0; at < total; at += 64) {
+            touch(p + at);
+        }
+        if (total != 0) {
+            touch(p + total - 1);
+        }
+    }
+
+    // Reads the byte at p now (a real load, not a prefetch hint). On the virtual machine we
+    // measured on, software prefetches of memory far beyond the caches were often dropped
+    // (docs/duplicates.md, figures): independent loads issued back to back still overlap
+    // their misses, and unlike a prefetch they are never dropped.
+    static void touch(const void* p) noexcept {
+        const char c = *static_cast<const volatile char*>(p);
+        (void)c;
+    }
 
     // Reserves room for n elements and writes the new room once, so that the pages behind it
     // are mapped now rather than one at a time inside later appends: a page fault inside an
@@ -1637,11 +1716,15 @@ private:
     std::vector<slot> slots_;
     std::size_t used_ = 0;
     std::size_t saturated_ = 0;
-    struct posting {
-        std::uint32_t ordinal;
-        std::uint32_t next;
+    // Blocks of two or more keep their ordinals in chunks of seven (half a cache line each),
+    // chained newest first: reading a block of up to seven costs one cache miss after its slot,
+    // where a chain of single entries cost one per ordinal, each waiting for the one before.
+    static constexpr std::uint32_t chunk_size = 7;
+    struct alignas(32) chunk {
+        std::uint32_t next = none;
+        std::uint32_t ordinal[chunk_size] = {};
     };
-    std::vector<posting> posts_; // posting lists, newest first, chained by index
+    std::vector<chunk> chunks_; // the chunks of all blocks of two or more
 };
 
 // ------------------------------------------------------------------------------------------
@@ -1755,78 +1838,14 @@ public:
                 index_.prefetch(h);
             }
         }
-        cands_.clear();
-        for (const auto h : hashes_) {
-            index_.candidates(h, cands_);
-        }
-        std::sort(cands_.begin(), cands_.end());
-        cands_.erase(std::unique(cands_.begin(), cands_.end()), cands_.end());
-
-        if constexpr (requires(const Index& ix) { ix.prefetch_records(cands_); }) {
-            index_.prefetch_records(cands_);
-        } else if constexpr (requires(const Index& ix, std::uint32_t i) {
-                                 ix.prefetch_record(i);
-                             }) {
-            for (const auto c : cands_) {
-                index_.prefetch_record(c);
+        if constexpr (requires(const Index& ix, std::uint64_t k) { ix.prefetch_block(k); }) {
+            // The slots' misses overlap (above); then the chunks' misses overlap here, instead
+            // of each block's read waiting for the one before.
+            for (const auto h : hashes_) {
+                index_.prefetch_block(h);
             }
         }
-        const identity_view me = view_of(r);
-        found_.clear();
-        std::size_t possibles = 0;
-        for (const auto c : cands_) {
-            const identity_view other = index_.record(c);
-            if (const auto m = rules_.evaluate(me, other)) {
-                if (m->strength == match_strength::possible) {
-                    if (possibles >= options_.max_possible_per_registration) {
-                        continue;
-                    }
-                    ++possibles;
-                }
-                found_.push_back({c, *m});
-            }
-        }
-
-        const std::uint32_t ord = index_.append(r);
-        uf_.add();
-        keeper_.push_back(ord);
-        link_.push_back({});
-        for (const auto h : hashes_) {
-            index_.link(h, ord);
-        }
-
-        add_result out;
-        out.candidates = cands_.size();
-        const std::size_t first_possible = possible_.size();
-        for (const auto& f : found_) {
-            if (f.m.strength == match_strength::same) {
-                const std::uint32_t ra = uf_.find(ord);
-                const std::uint32_t rb = uf_.find(f.other);
-                const std::uint32_t ka = keeper_[ra];
-                const std::uint32_t kb = keeper_[rb];
-                if (ra != rb) {
-                    const std::uint32_t root = uf_.unite(ra, rb);
-                    keeper_[root] = earlier(ka, kb) ? ka : kb;
-                    if (ka == ord && keeper_[root] == ord) {
-                        out.displaced = kb;
-                    }
-                }
-                note_link(ord, f.other, f.m);
-                note_link(f.other, ord, f.m);
-            } else {
-                possible_.push_back({ord, f.other, f.m});
-            }
-        }
-        out.result = decide_same(ord);
-        if (out.result.decision == dedup_decision::keep) {
-            for (std::size_t k = first_possible; k < possible_.size(); ++k) {
-                apply_possible_to(possible_[k], ord, out.result);
-            }
-        }
-        if (out.displaced && keeper_[uf_.find(ord)] != ord) {
-            out.displaced.reset();
-        }
-        return out;
+        return add_hashed(r, hashes_);
     }
 
     /// Adds every record of `range`, read through `proj` (returning a registration_view or a
@@ -1875,10 +1894,21 @@ public:
             ++n;
         });
         reserve(size() + n);
-        pass([&](const registration_view& v) {
-            normalize_registration(v, scratch_, options_.normalize);
-            (void)add_normalized(scratch_);
-        });
+        if constexpr (pipelined) {
+            pipeline p;
+            pass([&](const registration_view& v) {
+                p.feed(*this, [&](in_flight& f) {
+                    normalize_registration(v, f.norm, options_.normalize);
+                    f.r = &f.norm;
+                });
+            });
+            p.drain(*this);
+        } else {
+            pass([&](const registration_view& v) {
+                normalize_registration(v, scratch_, options_.normalize);
+                (void)add_normalized(scratch_);
+            });
+        }
         return resolve();
     }
 
@@ -1886,8 +1916,16 @@ public:
     /// registration in the engine (resolve()).
     std::vector<dedup_result> add_all_normalized(const std::vector<normalized_registration>& rs) {
         reserve(size() + rs.size());
-        for (const auto& r : rs) {
-            (void)add_normalized(r);
+        if constexpr (pipelined) {
+            pipeline p;
+            for (const auto& r : rs) {
+                p.feed(*this, [&](in_flight& f) { f.r = &r; });
+            }
+            p.drain(*this);
+        } else {
+            for (const auto& r : rs) {
+                (void)add_normalized(r);
+            }
         }
         return resolve();
     }
@@ -1927,6 +1965,181 @@ public:
 
 private:
     static constexpr std::size_t lookahead = 4; // records read ahead by add_all
+
+    // The batch pipeline. One add waits on memory several times in a row: the slots of its
+    // keys, then the headers of the candidates they hold, then the candidates' text; at 1M
+    // these are random reads far beyond the caches, and each round trip waited for the one
+    // before. With an index that takes the hints below, add_all keeps five records in flight,
+    // each one stage apart: the newest has its keys hashed and their slots prefetched, the
+    // next reads those slots and prefetches the chunks or records they point to, the next
+    // reads its candidates and prefetches their headers, the next loads their text, and
+    // the oldest is added (add_hashed, exactly as add_normalized would: the
+    // candidate lists read ahead are only hints, taken before the records just ahead of them
+    // were filed, and the add reads the index again). The answer is therefore the one by one
+    // answer; only the order of memory reads changes.
+    static constexpr bool pipelined = requires(const Index& ix, std::uint64_t k, std::uint32_t i) {
+        ix.prefetch(k);
+        ix.prefetch_block(k);
+        ix.prefetch_record_header(i);
+        ix.prefetch_record_text(i);
+    };
+    struct in_flight {
+        normalized_registration norm; // the record, when the pipeline normalised it
+        const normalized_registration* r = nullptr;
+        std::vector<std::uint64_t> hashes;
+        std::vector<std::uint32_t> cands; // read ahead: a hint, not the candidates compared
+    };
+    class pipeline {
+    public:
+        // Starts the next record (fill sets f.r) and moves every record in flight one stage
+        // on. If fill throws, the records already started are added first (so the engine holds
+        // exactly the records before the failing one, as one by one), then the exception
+        // propagates.
+        template <class Fill>
+        void feed(basic_deduplicator& d, Fill&& fill) {
+            in_flight& f = ring_[started_ % depth];
+            try {
+                fill(f);
+                d.blocking_hashes_of(f);
+            } catch (...) {
+                while (added_ < started_) {
+                    in_flight& g = ring_[added_ % depth];
+                    (void)d.add_hashed(*g.r, g.hashes);
+                    ++added_;
+                }
+                throw;
+            }
+            ++started_;
+            step(d);
+        }
+        // Finishes the records still in flight.
+        void drain(basic_deduplicator& d) {
+            while (added_ < started_) {
+                step(d);
+            }
+        }
+
+    private:
+        static constexpr std::size_t depth = 5;
+        void step(basic_deduplicator& d) {
+            // Record tick_ was started by this tick (if any); the ones before it move on.
+            if (tick_ >= 1 && tick_ - 1 < started_) {
+                for (const auto h : ring_[(tick_ - 1) % depth].hashes) {
+                    d.index_.prefetch_block(h);
+                }
+            }
+            if (tick_ >= 2 && tick_ - 2 < started_) {
+                in_flight& f = ring_[(tick_ - 2) % depth];
+                f.cands.clear();
+                for (const auto h : f.hashes) {
+                    d.index_.candidates(h, f.cands);
+                }
+                for (const auto c : f.cands) {
+                    d.index_.prefetch_record_header(c);
+                }
+            }
+            if (tick_ >= 3 && tick_ - 3 < started_) {
+                for (const auto c : ring_[(tick_ - 3) % depth].cands) {
+                    d.index_.prefetch_record_text(c);
+                }
+            }
+            if (tick_ >= 4 && tick_ - 4 < started_) {
+                in_flight& f = ring_[(tick_ - 4) % depth];
+                (void)d.add_hashed(*f.r, f.hashes);
+                ++added_;
+            }
+            ++tick_;
+        }
+        std::array<in_flight, depth> ring_;
+        std::size_t started_ = 0; // records whose keys were hashed
+        std::size_t added_ = 0;   // records added
+        std::size_t tick_ = 0;    // steps taken
+    };
+
+    void blocking_hashes_of(in_flight& f) {
+        blocking_hashes(*f.r, options_.keys, index_.secret(), f.hashes, key_scratch_);
+        for (const auto h : f.hashes) {
+            index_.prefetch(h);
+        }
+    }
+
+    // add_normalized after its blocking hashes: compare with the candidates those keys find,
+    // store, file, cluster. `hashes` must not be hashes_ of a later call (it is read only).
+    add_result add_hashed(const normalized_registration& r,
+                          const std::vector<std::uint64_t>& hashes) {
+        cands_.clear();
+        for (const auto h : hashes) {
+            index_.candidates(h, cands_);
+        }
+        std::sort(cands_.begin(), cands_.end());
+        cands_.erase(std::unique(cands_.begin(), cands_.end()), cands_.end());
+
+        if constexpr (requires(const Index& ix) { ix.prefetch_records(cands_); }) {
+            index_.prefetch_records(cands_);
+        } else if constexpr (requires(const Index& ix, std::uint32_t i) {
+                                 ix.prefetch_record(i);
+                             }) {
+            for (const auto c : cands_) {
+                index_.prefetch_record(c);
+            }
+        }
+        const identity_view me = view_of(r);
+        found_.clear();
+        std::size_t possibles = 0;
+        for (const auto c : cands_) {
+            const identity_view other = index_.record(c);
+            if (const auto m = rules_.evaluate(me, other)) {
+                if (m->strength == match_strength::possible) {
+                    if (possibles >= options_.max_possible_per_registration) {
+                        continue;
+                    }
+                    ++possibles;
+                }
+                found_.push_back({c, *m});
+            }
+        }
+
+        const std::uint32_t ord = index_.append(r);
+        uf_.add();
+        keeper_.push_back(ord);
+        link_.push_back({});
+        for (const auto h : hashes) {
+            index_.link(h, ord);
+        }
+
+        add_result out;
+        out.candidates = cands_.size();
+        const std::size_t first_possible = possible_.size();
+        for (const auto& f : found_) {
+            if (f.m.strength == match_strength::same) {
+                const std::uint32_t ra = uf_.find(ord);
+                const std::uint32_t rb = uf_.find(f.other);
+                const std::uint32_t ka = keeper_[ra];
+                const std::uint32_t kb = keeper_[rb];
+                if (ra != rb) {
+                    const std::uint32_t root = uf_.unite(ra, rb);
+                    keeper_[root] = earlier(ka, kb) ? ka : kb;
+                    if (ka == ord && keeper_[root] == ord) {
+                        out.displaced = kb;
+                    }
+                }
+                note_link(ord, f.other, f.m);
+                note_link(f.other, ord, f.m);
+            } else {
+                possible_.push_back({ord, f.other, f.m});
+            }
+        }
+        out.result = decide_same(ord);
+        if (out.result.decision == dedup_decision::keep) {
+            for (std::size_t k = first_possible; k < possible_.size(); ++k) {
+                apply_possible_to(possible_[k], ord, out.result);
+            }
+        }
+        if (out.displaced && keeper_[uf_.find(ord)] != ord) {
+            out.displaced.reset();
+        }
+        return out;
+    }
 
     // Starts loading the text of a record that will be read soon (a hint: no effect on results).
     static void prefetch_text(const registration_view& v) noexcept {
