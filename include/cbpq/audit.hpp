@@ -269,11 +269,9 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
 /// digest_entrants through entrant_traits.
 template <std::ranges::forward_range R>
 [[nodiscard]] entrant_digest digest_entrants(const R& entrants, const day_capacity& capacity) {
-    using T = std::remove_cvref_t<std::ranges::range_reference_t<const R>>;
-    return digest_entrants(
-        entrants, capacity, [](const T& e) -> decltype(auto) { return entrant_traits<T>::id(e); },
-        [](const T& e) -> decltype(auto) { return entrant_traits<T>::port(e); },
-        [](const T& e) { return entrant_traits<T>::party(e); });
+    using T = detail::record_t<R>;
+    return digest_entrants(entrants, capacity, detail::traits_id<T>{}, detail::traits_port<T>{},
+                           detail::traits_party<T>{});
 }
 
 /// The result digest of a receipt's result (docs/receipts.md, "Result digest"). O(result).

@@ -1215,24 +1215,18 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
 template <std::ranges::forward_range R>
 [[nodiscard]] auto draw(const R& entrants, const day_capacity& capacity, const draw_key& key,
                         const draw_options& options = {}) {
-    using T = std::remove_cvref_t<std::ranges::range_reference_t<const R>>;
-    return draw(
-        entrants, capacity, key, options,
-        [](const T& e) -> decltype(auto) { return entrant_traits<T>::id(e); },
-        [](const T& e) -> decltype(auto) { return entrant_traits<T>::port(e); },
-        [](const T& e) { return entrant_traits<T>::party(e); });
+    using T = detail::record_t<R>;
+    return draw(entrants, capacity, key, options, detail::traits_id<T>{}, detail::traits_port<T>{},
+                detail::traits_party<T>{});
 }
 
 /// Pass one through entrant_traits (see collect_draw).
 template <std::ranges::forward_range R>
 [[nodiscard]] auto collect_draw(const R& entrants, const day_capacity& capacity,
                                 const draw_key& key, const draw_options& options = {}) {
-    using T = std::remove_cvref_t<std::ranges::range_reference_t<const R>>;
-    return collect_draw(
-        entrants, capacity, key, options,
-        [](const T& e) -> decltype(auto) { return entrant_traits<T>::id(e); },
-        [](const T& e) -> decltype(auto) { return entrant_traits<T>::port(e); },
-        [](const T& e) { return entrant_traits<T>::party(e); });
+    using T = detail::record_t<R>;
+    return collect_draw(entrants, capacity, key, options, detail::traits_id<T>{},
+                        detail::traits_port<T>{}, detail::traits_party<T>{});
 }
 
 /// Persons of port `p` reserved for seniority under share `share`: the IEEE-754 double
