@@ -527,3 +527,210 @@ TEST_CASE("verify_preferences through preference_traits") {
     CHECK(bad.difference ==
           cbpq::verify_preferences(rec, changed, cap, id, prefs, party).difference);
 }
+
+namespace {
+
+struct pref_entrant {
+    std::uint64_t id = 0;
+    std::vector<std::string> preferences;
+    int party = 1;
+};
+
+// Entrants listing one to three of the capacity's ports, in random order of preference.
+std::vector<pref_entrant> pref_rows(std::size_t n, std::uint64_t seed) {
+    std::mt19937_64 g(seed);
+    std::vector<pref_entrant> out;
+    for (std::size_t i = 0; i < n; ++i) {
+        std::vector<std::string> ports{"nogales", "san-ysidro", "laredo"};
+        for (std::size_t j = ports.size() - 1; j > 0; --j) {
+            std::swap(ports[j], ports[g() % (j + 1)]);
+        }
+        ports.resize(1 + g() % 3);
+        out.push_back({700000 + i * 11, ports, static_cast<int>(1 + g() % 4)});
+    }
+    return out;
+}
+
+cbpq::preferences_partial<std::uint64_t> collect_prefs(const std::vector<pref_entrant>& v,
+                                                       const cbpq::day_capacity& cap,
+                                                       const cbpq::draw_key& key,
+                                                       const cbpq::draw_options& opt) {
+    return cbpq::collect_preferences(
+        v, cap, key, opt, [](const pref_entrant& e) { return e.id; },
+        [](const pref_entrant& e) -> const std::vector<std::string>& { return e.preferences; },
+        [](const pref_entrant& e) { return e.party; });
+}
+
+cbpq::draw_options pref_options() {
+    auto opt = cbpq::preferences_options();
+    opt.alternates = 3;
+    opt.max_party = 4;
+    return opt;
+}
+
+} // namespace
+
+TEST_CASE("preferences partials: shipped as text, merged in any order, equal to the whole draw") {
+    const auto all = pref_rows(2500, 8);
+    const auto cap = capacity();
+    const auto opt = pref_options();
+    const cbpq::draw_key key(cbpq::seed::from_public_values(public_values), "ship-preferences");
+    const auto whole = cbpq::draw_preferences(all, cap, key, opt);
+    for (const std::size_t k : {1U, 2U, 4U}) {
+        CAPTURE(k);
+        std::vector<std::vector<pref_entrant>> shards(k);
+        std::mt19937_64 g(90 + k);
+        for (const auto& e : all) {
+            shards[g() % k].push_back(e);
+        }
+        std::vector<cbpq::preferences_partial<std::uint64_t>> parts;
+        for (const auto& sh : shards) {
+            const auto part = collect_prefs(sh, cap, key, opt);
+            const std::string text = cbpq::preferences_partial_to_json(part);
+            parts.push_back(cbpq::preferences_partial_from_json<std::uint64_t>(text, "p.json"));
+            CHECK(parts.back() == part);
+            CHECK(cbpq::preferences_partial_to_json(parts.back()) == text);
+        }
+        auto merged = parts[0];
+        for (std::size_t i = 1; i < parts.size(); ++i) {
+            merged = cbpq::merge_preference_partials(merged, parts[i]);
+        }
+        const auto trip = cbpq::preferences_partial_from_json<std::uint64_t>(
+            cbpq::preferences_partial_to_json(merged), "p.json");
+        CHECK(cbpq::finish_preferences(trip, cap, key, opt) == whole);
+        if (k == 4) {
+            // Another merge tree, and the whole pool collected at once: the same bytes.
+            const auto other = cbpq::merge_preference_partials(
+                cbpq::merge_preference_partials(parts[3], parts[1]),
+                cbpq::merge_preference_partials(parts[2], parts[0]));
+            CHECK(cbpq::preferences_partial_to_json(other) ==
+                  cbpq::preferences_partial_to_json(merged));
+            CHECK(cbpq::preferences_partial_to_json(merged) ==
+                  cbpq::preferences_partial_to_json(collect_prefs(all, cap, key, opt)));
+            // The writer's order does not depend on the order in memory.
+            auto shuffled = merged;
+            std::reverse(shuffled.classes.begin(), shuffled.classes.end());
+            for (auto& c : shuffled.classes) {
+                std::reverse(c.members.begin(), c.members.end());
+            }
+            CHECK(cbpq::preferences_partial_to_json(shuffled) ==
+                  cbpq::preferences_partial_to_json(merged));
+        }
+    }
+    // String ids travel as JSON strings.
+    cbpq::day_capacity small;
+    small.ports.push_back({"a", 2, std::nullopt, {}});
+    small.ports.push_back({"b", 3, 2, {}});
+    struct named {
+        std::string id;
+        std::vector<std::string> preferences;
+        int party;
+    };
+    const std::vector<named> people{
+        {"ana", {"b", "a"}, 1}, {"\"q\"", {"a"}, 2}, {"zoë", {"a", "b"}, 1}};
+    const auto sp = cbpq::collect_preferences(
+        people, small, key, pref_options(),
+        [](const named& e) -> const std::string& { return e.id; },
+        [](const named& e) -> const std::vector<std::string>& { return e.preferences; },
+        [](const named& e) { return e.party; });
+    const std::string st = cbpq::preferences_partial_to_json(sp);
+    CHECK(cbpq::preferences_partial_from_json<std::string>(st, "p.json") == sp);
+    fails(
+        [](const std::string& t) {
+            return cbpq::preferences_partial_from_json<std::uint64_t>(t, "p.json");
+        },
+        st, "id_kind");
+}
+
+TEST_CASE("preferences partial reader refuses malformed text and names the field") {
+    // A partial built by hand: ports a and b; class {a, b} of single persons with two members
+    // (one prefers b), class {b} of pairs with one.
+    cbpq::preferences_partial<std::uint64_t> p;
+    const cbpq::draw_key key(cbpq::seed::from_public_values(public_values), "x");
+    p.key_bytes = key.bytes();
+    p.entrants = 3;
+    p.ports = {"a", "b"};
+    p.classes.push_back({{0, 1}, 1, 3, {{0x10, 5, 1, {1, 0}}, {0x20, 6, 1, {0, 1}}}});
+    p.classes.push_back({{1}, 2, 1, {{0x30, 7, 2, {1}}}});
+    const std::string t = cbpq::preferences_partial_to_json(p);
+    CHECK(t == R"({
+  "format": "cbpq-preferences-partial-v0",
+  "draw_key": "761ddd48abd21ce53644e6dbc60d0799",
+  "entrants": 3,
+  "id_kind": "integer",
+  "ports": ["a", "b"],
+  "classes": [
+    {
+      "ports": [0, 1],
+      "party": 1,
+      "limit": 3,
+      "members": [
+        [
+          "0000000000000010",
+          5,
+          [1, 0]
+        ],
+        [
+          "0000000000000020",
+          6,
+          [0, 1]
+        ]
+      ]
+    },
+    {
+      "ports": [1],
+      "party": 2,
+      "limit": 1,
+      "members": [
+        [
+          "0000000000000030",
+          7,
+          [1]
+        ]
+      ]
+    }
+  ]
+}
+)");
+    auto read = [](const std::string& x) {
+        return cbpq::preferences_partial_from_json<std::uint64_t>(x, "p.json");
+    };
+    CHECK(read(t) == p);
+    fails(read, replace_first(t, "cbpq-preferences", "cbpq-x"), "format");
+    fails(read, replace_first(t, "\"entrants\": 3", "\"entrants\": 3.5"), "entrants");
+    fails(read, replace_first(t, "[\"a\", \"b\"]", "[\"a\", \"a\"]"), "ports");
+    fails(read, replace_first(t, "[\"a\", \"b\"]", "[\"a\", 2]"), "ports");
+    fails(read, replace_first(t, "\"ports\": [0, 1]", "\"ports\": [1, 0]"), "ports");
+    fails(read, replace_first(t, "\"ports\": [0, 1]", "\"ports\": [0, 2]"), "ports");
+    fails(read, replace_first(t, "\"ports\": [0, 1]", "\"ports\": []"), "ports");
+    // The second class repeating the first, and coming before it ([0] sorts before [0, 1]).
+    fails(read,
+          replace_first(t, "\"ports\": [1],\n      \"party\": 2",
+                        "\"ports\": [0, 1],\n      \"party\": 1"),
+          "classes");
+    fails(read, replace_first(t, "\"ports\": [1]", "\"ports\": [0]"), "classes");
+    fails(read, replace_first(t, "\"party\": 1", "\"party\": 0"), "party");
+    fails(read, replace_first(t, "\"limit\": 3", "\"limit\": 0"), "limit");
+    fails(read, replace_first(t, "\"limit\": 3", "\"limit\": 1"), "members");
+    fails(read, replace_first(t, "\"limit\": 1,", "\"limt\": 1,"), "limit");
+    fails(read, replace_first(t, "\"0000000000000010\"", "\"00000000000010\""), "key");
+    fails(read, replace_first(t, "\"0000000000000020\"", "\"0000000000000001\""), "members");
+    fails(read,
+          replace_first(t, "\"0000000000000020\",\n          6,",
+                        "\"0000000000000010\",\n          5,"),
+          "members");
+    fails(read, replace_first(t, "          6,\n", "          \"6\",\n"), "id");
+    fails(read, replace_first(t, "[1, 0]", "[1, 1]"), "preferences");
+    fails(read, replace_first(t, "[1, 0]", "[1]"), "preferences");
+    fails(read, replace_first(t, "[1, 0]", "[1, 0, 2]"), "preferences");
+    fails(read, replace_first(t, "          [1]\n", "          [0]\n"), "preferences");
+    fails(read, replace_first(t, "          7,\n          [1]\n", "          7\n"), "members");
+    fails(read, t.substr(0, t.size() / 2), "");
+    // The writer refuses what the reader would.
+    auto bad = p;
+    bad.classes[0].members[0].party = 2;
+    CHECK_THROWS_AS((void)cbpq::preferences_partial_to_json(bad), cbpq::invalid_input);
+    bad = p;
+    bad.classes[1].members[0].ports = {0};
+    CHECK_THROWS_AS((void)cbpq::preferences_partial_to_json(bad), cbpq::invalid_input);
+}

@@ -1092,6 +1092,9 @@ inline constexpr std::string_view partial_format_version = "cbpq-partial-v0";
 inline constexpr std::string_view seniority_partial_format_version = "cbpq-seniority-partial-v0";
 /// Version of the weighted (and aging) partial text form (docs/draw.md, "Shipping partials").
 inline constexpr std::string_view weighted_partial_format_version = "cbpq-weighted-partial-v0";
+/// Version of the preferences partial text form (docs/draw.md, "Shipping partials").
+inline constexpr std::string_view preferences_partial_format_version =
+    "cbpq-preferences-partial-v0";
 
 namespace detail {
 
@@ -1469,6 +1472,178 @@ weighted_partial_from_json(std::string_view text, const std::string& source = "p
                 return c;
             });
         part.ports.push_back(std::move(p));
+    }
+    return part;
+}
+
+namespace detail {
+
+inline json_value indexes_json(const std::vector<std::uint32_t>& v) {
+    json_value out = json_value::make_array();
+    for (const std::uint32_t i : v) {
+        out.push(json_value::make_integer(i));
+    }
+    return out;
+}
+
+// Capacity indexes below `ports`, read from an array of integers.
+inline std::vector<std::uint32_t> read_indexes(const json_reader& rd, const json_value& a,
+                                               std::string_view name, std::size_t ports) {
+    if (a.type != json_value::kind::array) {
+        rd.fail(a, std::string(name), "expected an array");
+    }
+    std::vector<std::uint32_t> out;
+    for (const auto& i : a.items) {
+        out.push_back(static_cast<std::uint32_t>(
+            rd.integer(i, name, 0, static_cast<std::int64_t>(ports) - 1)));
+    }
+    return out;
+}
+
+} // namespace detail
+
+/// A preferences partial as JSON (docs/draw.md, "Shipping partials"), format
+/// "cbpq-preferences-partial-v0": the head every partial form has, `ports` (the capacity's port
+/// names in capacity order) and `classes`, one object per (port set, party size) class with its
+/// `ports` (capacity indexes, ascending), `party`, `limit` and `members` [key as 16 hex digits,
+/// id, the entrant's list as capacity indexes, best first]. Classes in (ports, party) order,
+/// members in (key, id) order, whatever the order in memory: one partial, one text. O(c log c)
+/// for c kept entrants. Throws invalid_input (field `classes`) if a member's party or the set of
+/// its list differs from its class's, which the reader would refuse.
+template <class Id>
+[[nodiscard]] std::string preferences_partial_to_json(const preferences_partial<Id>& part) {
+    using detail::json_value;
+    using port_class = typename preferences_partial<Id>::port_class;
+    json_value root =
+        detail::partial_head<Id>(preferences_partial_format_version, part.key_bytes, part.entrants);
+    json_value names = json_value::make_array();
+    for (const auto& p : part.ports) {
+        names.push(json_value::make_string(p));
+    }
+    root.add("ports", std::move(names));
+    std::vector<const port_class*> classes;
+    for (const auto& c : part.classes) {
+        classes.push_back(&c);
+    }
+    std::sort(classes.begin(), classes.end(), [](const port_class* a, const port_class* b) {
+        return a->ports != b->ports ? a->ports < b->ports : a->party < b->party;
+    });
+    json_value out = json_value::make_array();
+    std::vector<const preference_candidate<Id>*> members;
+    std::vector<std::uint32_t> set;
+    for (const port_class* c : classes) {
+        members.clear();
+        for (const auto& m : c->members) {
+            set = m.ports;
+            std::sort(set.begin(), set.end());
+            if (m.party != c->party || set != c->ports) {
+                detail::throw_invalid_input("partial draw", "classes",
+                                            "a member whose party or list of ports is not its "
+                                            "class's");
+            }
+            members.push_back(&m);
+        }
+        std::sort(members.begin(), members.end(), [](const auto* a, const auto* b) {
+            return draw_order_less(a->key, a->id, b->key, b->id);
+        });
+        json_value co = json_value::make_object();
+        co.add("ports", detail::indexes_json(c->ports));
+        co.add("party", json_value::make_integer(c->party));
+        co.add("limit", json_value::make_integer(c->limit));
+        json_value ms = json_value::make_array();
+        for (const auto* m : members) {
+            json_value e = json_value::make_array();
+            e.push(json_value::make_string(detail::to_hex64(m->key)));
+            e.push(detail::partial_id_json(m->id));
+            e.push(detail::indexes_json(m->ports));
+            ms.push(std::move(e));
+        }
+        co.add("members", std::move(ms));
+        out.push(std::move(co));
+    }
+    root.add("classes", std::move(out));
+    std::string text;
+    detail::json_write(text, root);
+    text += '\n';
+    return text;
+}
+
+/// Reads a preferences partial written by preferences_partial_to_json (see partial_from_json
+/// for the head and ids). Refuses, with parse_error naming the member: repeated port names
+/// (`ports`); a class whose ports are not ascending capacity indexes (`ports`), a party below
+/// 1 (`party`), a limit below 1 (`limit`), more members than its limit (`members`); classes
+/// out of (ports, party) order or repeated (`classes`); a member that is not [key, id, list]
+/// (`members`), whose list repeats a port or is not exactly its class's set (`preferences`), or
+/// that is not strictly after the one before it in (key, id) order (`members`). O(n log n).
+template <class Id>
+[[nodiscard]] preferences_partial<Id>
+preferences_partial_from_json(std::string_view text, const std::string& source = "partial") {
+    using detail::json_value;
+    const json_value root = detail::json_parse(text, source);
+    const detail::json_reader rd(source);
+    preferences_partial<Id> part;
+    const std::string kind =
+        detail::read_partial_head<Id>(rd, root, preferences_partial_format_version,
+                                      "preferences partial draw", part.key_bytes, part.entrants);
+    const json_value& names = rd.array(root, "ports");
+    for (const auto& n : names.items) {
+        if (n.type != json_value::kind::string) {
+            rd.fail(n, "ports", "expected a port name");
+        }
+        part.ports.push_back(n.text);
+    }
+    {
+        std::vector<std::string> sorted = part.ports;
+        std::sort(sorted.begin(), sorted.end());
+        if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
+            rd.fail(names, "ports", "a port named twice");
+        }
+    }
+    const std::size_t port_count = part.ports.size();
+    std::vector<std::uint32_t> set;
+    for (const auto& co : rd.array(root, "classes").items) {
+        typename preferences_partial<Id>::port_class c;
+        const json_value& cp = rd.member(co, "ports");
+        c.ports = detail::read_indexes(rd, cp, "ports", port_count);
+        if (c.ports.empty() || std::adjacent_find(c.ports.begin(), c.ports.end(),
+                                                  std::greater_equal<>()) != c.ports.end()) {
+            rd.fail(cp, "ports", "expected ascending capacity indexes, at least one");
+        }
+        c.party = rd.integer(rd.member(co, "party"), "party", 1, detail::count_max);
+        c.limit = static_cast<std::size_t>(
+            rd.integer(rd.member(co, "limit"), "limit", 1, detail::count_max));
+        if (!part.classes.empty()) {
+            const auto& prev = part.classes.back();
+            if (!(prev.ports != c.ports ? prev.ports < c.ports : prev.party < c.party)) {
+                rd.fail(co, "classes",
+                        "classes out of canonical order (ports, then party) or repeated");
+            }
+        }
+        for (const auto& e : rd.array(co, "members").items) {
+            if (e.type != json_value::kind::array || e.items.size() != 3) {
+                rd.fail(e, "members", "expected a member of 3 values");
+            }
+            if (c.members.size() >= c.limit) {
+                rd.fail(e, "members", "more members than the class's limit");
+            }
+            preference_candidate<Id> m;
+            m.key = detail::partial_hex64(rd, e.items[0], "key");
+            m.id = detail::partial_id<Id>(rd, e.items[1], kind);
+            m.party = c.party;
+            m.ports = detail::read_indexes(rd, e.items[2], "preferences", port_count);
+            set = m.ports;
+            std::sort(set.begin(), set.end());
+            if (set != c.ports) {
+                rd.fail(e.items[2], "preferences",
+                        "a list that repeats a port or is not its class's set of ports");
+            }
+            if (!c.members.empty() &&
+                !draw_order_less(c.members.back().key, c.members.back().id, m.key, m.id)) {
+                rd.fail(e, "members", "members out of canonical order (key, then id) or repeated");
+            }
+            c.members.push_back(std::move(m));
+        }
+        part.classes.push_back(std::move(c));
     }
     return part;
 }

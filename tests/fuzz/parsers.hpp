@@ -90,8 +90,8 @@ void partial_survives(std::string_view text, Read read, Write write) {
     require(write(q) == json, "a partial's JSON is stable");
 }
 
-// The uniform, seniority or weighted partial form, chosen by the format the text names (any
-// other text goes to the uniform reader, which refuses it).
+// The uniform, seniority, weighted or preferences partial form, chosen by the format the text
+// names (any other text goes to the uniform reader, which refuses it).
 template <class Id>
 void partial_round_trip(std::string_view text) {
     if (text.find(cbpq::seniority_partial_format_version) != std::string_view::npos) {
@@ -102,6 +102,10 @@ void partial_round_trip(std::string_view text) {
         partial_survives<cbpq::weighted_partial<Id>>(
             text, cbpq::weighted_partial_from_json<Id>,
             [](const auto& p) { return cbpq::weighted_partial_to_json(p); });
+    } else if (text.find(cbpq::preferences_partial_format_version) != std::string_view::npos) {
+        partial_survives<cbpq::preferences_partial<Id>>(
+            text, cbpq::preferences_partial_from_json<Id>,
+            [](const auto& p) { return cbpq::preferences_partial_to_json(p); });
     } else {
         partial_survives<cbpq::draw_partial<Id>>(
             text, cbpq::partial_from_json<Id>,
