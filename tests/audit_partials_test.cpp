@@ -696,35 +696,43 @@ TEST_CASE("preferences partial reader refuses malformed text and names the field
         return cbpq::preferences_partial_from_json<std::uint64_t>(x, "p.json");
     };
     CHECK(read(t) == p);
-    fails(read, replace_first(t, "cbpq-preferences", "cbpq-x"), "format");
-    fails(read, replace_first(t, "\"entrants\": 3", "\"entrants\": 3.5"), "entrants");
-    fails(read, replace_first(t, "[\"a\", \"b\"]", "[\"a\", \"a\"]"), "ports");
-    fails(read, replace_first(t, "[\"a\", \"b\"]", "[\"a\", 2]"), "ports");
-    fails(read, replace_first(t, "\"ports\": [0, 1]", "\"ports\": [1, 0]"), "ports");
-    fails(read, replace_first(t, "\"ports\": [0, 1]", "\"ports\": [0, 2]"), "ports");
-    fails(read, replace_first(t, "\"ports\": [0, 1]", "\"ports\": []"), "ports");
-    // The second class repeating the first, and coming before it ([0] sorts before [0, 1]).
-    fails(read,
-          replace_first(t, "\"ports\": [1],\n      \"party\": 2",
-                        "\"ports\": [0, 1],\n      \"party\": 1"),
-          "classes");
-    fails(read, replace_first(t, "\"ports\": [1]", "\"ports\": [0]"), "classes");
-    fails(read, replace_first(t, "\"party\": 1", "\"party\": 0"), "party");
-    fails(read, replace_first(t, "\"limit\": 3", "\"limit\": 0"), "limit");
-    fails(read, replace_first(t, "\"limit\": 3", "\"limit\": 1"), "members");
-    fails(read, replace_first(t, "\"limit\": 1,", "\"limt\": 1,"), "limit");
-    fails(read, replace_first(t, "\"0000000000000010\"", "\"00000000000010\""), "key");
-    fails(read, replace_first(t, "\"0000000000000020\"", "\"0000000000000001\""), "members");
-    fails(read,
-          replace_first(t, "\"0000000000000020\",\n          6,",
-                        "\"0000000000000010\",\n          5,"),
-          "members");
-    fails(read, replace_first(t, "          6,\n", "          \"6\",\n"), "id");
-    fails(read, replace_first(t, "[1, 0]", "[1, 1]"), "preferences");
-    fails(read, replace_first(t, "[1, 0]", "[1]"), "preferences");
-    fails(read, replace_first(t, "[1, 0]", "[1, 0, 2]"), "preferences");
-    fails(read, replace_first(t, "          [1]\n", "          [0]\n"), "preferences");
-    fails(read, replace_first(t, "          7,\n          [1]\n", "          7\n"), "members");
+    // Each row: a change to the text above, and the member the error must name.
+    struct mutation {
+        const char* from;
+        const char* to;
+        const char* field;
+    };
+    const mutation mutations[] = {
+        {"cbpq-preferences", "cbpq-x", "format"},
+        {"\"entrants\": 3", "\"entrants\": 3.5", "entrants"},
+        {"[\"a\", \"b\"]", "[\"a\", \"a\"]", "ports"},
+        {"[\"a\", \"b\"]", "[\"a\", 2]", "ports"},
+        {"\"ports\": [0, 1]", "\"ports\": [1, 0]", "ports"},
+        {"\"ports\": [0, 1]", "\"ports\": [0, 2]", "ports"},
+        {"\"ports\": [0, 1]", "\"ports\": []", "ports"},
+        // The second class repeating the first, and coming before it ([0] sorts before
+        // [0, 1]).
+        {"\"ports\": [1],\n      \"party\": 2", "\"ports\": [0, 1],\n      \"party\": 1",
+         "classes"},
+        {"\"ports\": [1]", "\"ports\": [0]", "classes"},
+        {"\"party\": 1", "\"party\": 0", "party"},
+        {"\"limit\": 3", "\"limit\": 0", "limit"},
+        {"\"limit\": 3", "\"limit\": 1", "members"},
+        {"\"limit\": 1,", "\"limt\": 1,", "limit"},
+        {"\"0000000000000010\"", "\"00000000000010\"", "key"},
+        {"\"0000000000000020\"", "\"0000000000000001\"", "members"},
+        {"\"0000000000000020\",\n          6,", "\"0000000000000010\",\n          5,", "members"},
+        {"          6,\n", "          \"6\",\n", "id"},
+        {"[1, 0]", "[1, 1]", "preferences"},
+        {"[1, 0]", "[1]", "preferences"},
+        {"[1, 0]", "[1, 0, 2]", "preferences"},
+        {"          [1]\n", "          [0]\n", "preferences"},
+        {"          7,\n          [1]\n", "          7\n", "members"},
+    };
+    for (const auto& m : mutations) {
+        CAPTURE(m.from);
+        fails(read, replace_first(t, m.from, m.to), m.field);
+    }
     fails(read, t.substr(0, t.size() / 2), "");
     // The writer refuses what the reader would.
     auto bad = p;
