@@ -261,32 +261,52 @@ constexpr fold_result fold_code_point(char32_t cp) noexcept {
 
 namespace detail {
 
-// The folding loop. ASCII bytes, the common case, are classified in place; other code points go
-// through the decoder and fold_code_point().
+// What fold() does with each ASCII byte: the upper-case letter or digit it writes, or one of
+// the two markers below (fold_ascii() in table form, for the folding loop's fast path).
+inline constexpr char ascii_fold_separator = 0;
+inline constexpr char ascii_fold_drop = 1;
+inline constexpr std::array<char, 128> ascii_fold_table = [] {
+    std::array<char, 128> t{};
+    for (std::size_t b = 0; b < 128; ++b) {
+        const fold_result r = fold_ascii(static_cast<char32_t>(b));
+        t[b] = r.kind == fold_class::letters ? r.letters[0]
+               : r.kind == fold_class::drop  ? ascii_fold_drop
+                                             : ascii_fold_separator;
+    }
+    return t;
+}();
+
+// The folding loop. Runs of ASCII bytes, the common case, are found 8 bytes at a time and
+// folded through ascii_fold_table straight into `out`'s buffer (grown once per run: a run of k
+// bytes writes at most k letters and k spaces, a space only before a letter); other code points
+// go through the decoder and fold_code_point().
 inline void fold_append(std::string_view utf8, std::string& out, utf8_errors policy,
                         std::string_view record, std::string_view field) {
     bool pending_space = false;
     std::size_t i = 0;
     const std::size_t n = utf8.size();
     while (i < n) {
-        const auto b = static_cast<unsigned char>(utf8[i]);
-        if (b < 0x80) {
-            ++i;
-            char c = static_cast<char>(b);
-            if (c >= 'a' && c <= 'z') {
-                c = static_cast<char>(c - 'a' + 'A');
-            } else if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
-                if (c != '\'' && c != '`') {
+        const std::size_t end = ascii_run(utf8, i);
+        if (end != i) {
+            std::size_t w = out.size();
+            out.resize(w + 2 * (end - i));
+            char* const p = out.data();
+            for (; i < end; ++i) {
+                const char c = ascii_fold_table[static_cast<unsigned char>(utf8[i])];
+                if (c == ascii_fold_separator) {
                     pending_space = true;
+                } else if (c != ascii_fold_drop) {
+                    if (pending_space && w != 0) {
+                        p[w++] = ' ';
+                    }
+                    pending_space = false;
+                    p[w++] = c;
                 }
-                continue;
             }
-            if (pending_space && !out.empty()) {
-                out.push_back(' ');
+            out.resize(w);
+            if (i == n) {
+                break;
             }
-            pending_space = false;
-            out.push_back(c);
-            continue;
         }
         const utf8_step st = utf8_next(utf8, i);
         char32_t cp = st.cp;
@@ -405,6 +425,9 @@ inline bool is_name_particle(std::string_view w) noexcept {
     constexpr std::array<std::string_view, 15> particles = {"DE", "DEL", "LA",  "LAS", "LOS",
                                                             "DA", "DAS", "DO",  "DOS", "DI",
                                                             "DU", "VAN", "VON", "DER", "DEN"};
+    if (w.size() < 2 || w.size() > 3) { // every particle has two or three letters
+        return false;
+    }
     return std::find(particles.begin(), particles.end(), w) != particles.end();
 }
 
@@ -640,141 +663,183 @@ struct surname_variant {
 /// vowel -> Y; Y elsewhere -> I; PH -> F; TH -> T; then runs of one code collapse (RR -> R,
 /// SS -> S, AA -> A). Vowels are kept: they separate names like GARCIA and GARZA.
 /// O(n). Strong guarantee.
+namespace detail {
+
+// The key of one word of letters (A..Z and bytes of other scripts), appended to `out`.
+inline void phonetic_word(const char* letters, std::size_t n, std::string& out) {
+    if (n == 0) {
+        return;
+    }
+    if (!out.empty()) {
+        out += ' ';
+    }
+    // Each letter writes at most two codes (X -> KS): the room is made once and the codes are
+    // written through a pointer.
+    const std::size_t start = out.size();
+    out.resize(start + 2 * n);
+    char* const p = out.data();
+    std::size_t w = start;
+    const auto at = [&](std::size_t k) { return k < n ? letters[k] : '\0'; };
+    const auto vowel = [](char c) {
+        return c == 'A' || c == 'E' || c == 'I' || c == 'O' || c == 'U';
+    };
+    const auto front = [](char c) { return c == 'E' || c == 'I' || c == 'Y'; };
+    const auto emit = [&](char c) {
+        if (w == start || p[w - 1] != c) {
+            p[w++] = c;
+        }
+    };
+    std::size_t i = 0;
+    while (i < n) {
+        const char c = letters[i];
+        const char nx = at(i + 1);
+        std::size_t step = 1;
+        switch (c) {
+        case 'A':
+        case 'E':
+        case 'I':
+        case 'O':
+        case 'U':
+            emit(c);
+            break;
+        case 'B':
+        case 'V':
+        case 'W':
+            emit('B');
+            break;
+        case 'C':
+            if (nx == 'H') {
+                emit('C');
+                step = 2;
+            } else if (front(nx)) {
+                emit('S');
+            } else if (nx != 'K') {
+                emit('K');
+            }
+            break;
+        case 'G':
+            if (front(nx)) {
+                emit('J');
+            } else if (nx == 'U' && front(at(i + 2))) {
+                emit('G');
+                step = 2;
+            } else {
+                emit('G');
+            }
+            break;
+        case 'H':
+            break;
+        case 'L':
+            if (nx == 'L' || nx == 'H') {
+                emit('Y');
+                step = 2;
+            } else {
+                emit('L');
+            }
+            break;
+        case 'P':
+            if (nx == 'H') {
+                emit('F');
+                step = 2;
+            } else {
+                emit('P');
+            }
+            break;
+        case 'Q':
+            emit('K');
+            if (nx == 'U') {
+                step = 2;
+            }
+            break;
+        case 'S':
+            if (nx == 'H') {
+                emit('C');
+                step = 2;
+            } else {
+                emit('S');
+            }
+            break;
+        case 'T':
+            emit('T');
+            if (nx == 'H') {
+                step = 2;
+            }
+            break;
+        case 'X':
+            if (i == 0 && vowel(nx)) {
+                emit('J');
+            } else {
+                emit('K');
+                emit('S');
+            }
+            break;
+        case 'Y':
+            emit(vowel(nx) ? 'Y' : 'I');
+            break;
+        case 'Z':
+            emit('S');
+            break;
+        default:
+            if (static_cast<unsigned char>(c) >= 0x80) {
+                p[w++] = c; // a letter of another script: copied, never collapsed
+            } else {
+                emit(c);
+            }
+            break;
+        }
+        i += step;
+    }
+    out.resize(w);
+}
+
+// phonetic_key() into `out` (cleared first, its buffer reused). A word already made of
+// letters only (what fold() writes) is keyed where it lies; others (lower case, digits,
+// punctuation) are first filtered into a small buffer, so no temporary string is built.
+inline void phonetic_key_to(std::string_view folded, std::string& out) {
+    out.clear();
+    const auto letter = [](unsigned char c) { return (c >= 'A' && c <= 'Z') || c >= 0x80; };
+    std::size_t i = 0;
+    const std::size_t n = folded.size();
+    std::string long_word;
+    while (i < n) {
+        while (i < n && folded[i] == ' ') {
+            ++i;
+        }
+        const std::size_t start = i;
+        bool plain = true;
+        while (i < n && folded[i] != ' ') {
+            plain = plain && letter(static_cast<unsigned char>(folded[i]));
+            ++i;
+        }
+        if (plain) {
+            phonetic_word(folded.data() + start, i - start, out);
+            continue;
+        }
+        char small[64];
+        char* buf = small;
+        if (i - start > sizeof small) {
+            long_word.resize(i - start);
+            buf = long_word.data();
+        }
+        std::size_t k = 0;
+        for (std::size_t j = start; j < i; ++j) {
+            char c = folded[j];
+            if (c >= 'a' && c <= 'z') {
+                c = static_cast<char>(c - 'a' + 'A');
+            }
+            if (letter(static_cast<unsigned char>(c))) {
+                buf[k++] = c;
+            }
+        }
+        phonetic_word(buf, k, out);
+    }
+}
+
+} // namespace detail
+
 [[nodiscard]] inline std::string phonetic_key(std::string_view folded) {
     std::string out;
-    std::string letters;
-    const auto flush = [&] {
-        if (letters.empty()) {
-            return;
-        }
-        if (!out.empty()) {
-            out += ' ';
-        }
-        const std::size_t start = out.size();
-        const std::size_t n = letters.size();
-        const auto at = [&](std::size_t k) { return k < n ? letters[k] : '\0'; };
-        const auto vowel = [](char c) {
-            return c == 'A' || c == 'E' || c == 'I' || c == 'O' || c == 'U';
-        };
-        const auto front = [](char c) { return c == 'E' || c == 'I' || c == 'Y'; };
-        const auto emit = [&](char c) {
-            if (out.size() == start || out.back() != c) {
-                out += c;
-            }
-        };
-        std::size_t i = 0;
-        while (i < n) {
-            const char c = letters[i];
-            const char nx = at(i + 1);
-            std::size_t step = 1;
-            switch (c) {
-            case 'A':
-            case 'E':
-            case 'I':
-            case 'O':
-            case 'U':
-                emit(c);
-                break;
-            case 'B':
-            case 'V':
-            case 'W':
-                emit('B');
-                break;
-            case 'C':
-                if (nx == 'H') {
-                    emit('C');
-                    step = 2;
-                } else if (front(nx)) {
-                    emit('S');
-                } else if (nx != 'K') {
-                    emit('K');
-                }
-                break;
-            case 'G':
-                if (front(nx)) {
-                    emit('J');
-                } else if (nx == 'U' && front(at(i + 2))) {
-                    emit('G');
-                    step = 2;
-                } else {
-                    emit('G');
-                }
-                break;
-            case 'H':
-                break;
-            case 'L':
-                if (nx == 'L' || nx == 'H') {
-                    emit('Y');
-                    step = 2;
-                } else {
-                    emit('L');
-                }
-                break;
-            case 'P':
-                if (nx == 'H') {
-                    emit('F');
-                    step = 2;
-                } else {
-                    emit('P');
-                }
-                break;
-            case 'Q':
-                emit('K');
-                if (nx == 'U') {
-                    step = 2;
-                }
-                break;
-            case 'S':
-                if (nx == 'H') {
-                    emit('C');
-                    step = 2;
-                } else {
-                    emit('S');
-                }
-                break;
-            case 'T':
-                emit('T');
-                if (nx == 'H') {
-                    step = 2;
-                }
-                break;
-            case 'X':
-                if (i == 0 && vowel(nx)) {
-                    emit('J');
-                } else {
-                    emit('K');
-                    emit('S');
-                }
-                break;
-            case 'Y':
-                emit(vowel(nx) ? 'Y' : 'I');
-                break;
-            case 'Z':
-                emit('S');
-                break;
-            default:
-                if (static_cast<unsigned char>(c) >= 0x80) {
-                    out += c; // a letter of another script: copied, never collapsed
-                } else {
-                    emit(c);
-                }
-                break;
-            }
-            i += step;
-        }
-        letters.clear();
-    };
-    for (char c : folded) {
-        if (c >= 'a' && c <= 'z') {
-            c = static_cast<char>(c - 'a' + 'A');
-        }
-        if ((c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80) {
-            letters += c;
-        } else if (c == ' ') {
-            flush();
-        }
-    }
-    flush();
+    detail::phonetic_key_to(folded, out);
     return out;
 }
 
@@ -829,6 +894,20 @@ inline constexpr std::array<phone_plan, 22> phone_plans = {{
 
 namespace detail {
 
+// a == b for the short codes of the phone plans (regions, prefixes), compared character by
+// character: the library's memcmp call cost more than the comparison for two bytes.
+constexpr bool code_equal(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (a[i] != b[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
 // Joins pieces into one string. (Also sidesteps a GCC 12 -Wrestrict false positive on
 // `"+" + std::string(...)` chains.)
 inline std::string concat(std::initializer_list<std::string_view> parts) {
@@ -881,13 +960,13 @@ inline const phone_plan* find_phone_plan(std::string_view region) noexcept {
         const std::string_view alpha3(r, 3);
         alpha2 = {};
         for (const auto& c : document_countries) {
-            if (c.alpha3 == alpha3) {
+            if (code_equal(c.alpha3, alpha3)) {
                 alpha2 = c.alpha2;
             }
         }
     }
     for (const auto& p : phone_plans) {
-        if (p.region == alpha2) {
+        if (code_equal(p.region, alpha2)) {
             return &p;
         }
     }
@@ -896,7 +975,7 @@ inline const phone_plan* find_phone_plan(std::string_view region) noexcept {
 
 inline const phone_plan* find_plan_by_code(std::string_view digits) noexcept {
     for (const auto& p : phone_plans) {
-        if (digits.substr(0, p.country_code.size()) == p.country_code) {
+        if (code_equal(digits.substr(0, p.country_code.size()), p.country_code)) {
             return &p;
         }
     }
@@ -944,31 +1023,31 @@ inline std::string argentina_mobile(std::string n) {
 // trunk prefix); `national` = dialled inside the country.
 inline std::optional<std::string> fix_national_number(const phone_plan& plan, std::string n) {
     const std::string_view r = plan.region;
-    if (r == "MX") {
+    if (code_equal(r, "MX")) {
         if (n.size() == 11 && n[0] == '1') { // +52 1 (mobile, abolished 2019)
             n.erase(0, 1);
         }
-    } else if (r == "US" || r == "CA" || r == "DO") {
+    } else if (code_equal(r, "US") || code_equal(r, "CA") || code_equal(r, "DO")) {
         if (n.size() == 10 && (n[0] < '2' || n[3] < '2')) { // NANP: NXX NXX XXXX, N = 2..9
             return std::nullopt;
         }
-    } else if (r == "BR") {
+    } else if (code_equal(r, "BR")) {
         if (n.size() == 10 && n[2] >= '6') { // mobile written before the ninth digit (2012-2016)
             n.insert(2, 1, '9');
         }
         if (n.size() >= 2 && (n[0] == '0' || n[1] == '0')) { // area codes are 11..99 without 0
             return std::nullopt;
         }
-    } else if (r == "AR") {
+    } else if (code_equal(r, "AR")) {
         n = argentina_mobile(std::move(n));
         if (n.size() == 11 && n[0] != '9') {
             return std::nullopt;
         }
-    } else if (r == "RU") {
+    } else if (code_equal(r, "RU")) {
         if (n.size() == 11 && (n[0] == '8' || n[0] == '7')) {
             n.erase(0, 1);
         }
-    } else if (r == "CO") {
+    } else if (code_equal(r, "CO")) {
         if (n.size() == 8 && n[0] >= '1' && n[0] <= '8') { // (area) + 7 digits -> 60 + area
             n.insert(0, "60");
         }
@@ -1002,7 +1081,7 @@ inline std::optional<std::string> international_number(std::string_view d) {
 
 inline std::optional<std::string> national_number(const phone_plan& plan, std::string d) {
     const std::string_view r = plan.region;
-    if (r == "MX") {
+    if (code_equal(r, "MX")) {
         // 044/045 (mobile, local/long distance) and 01 (long distance) prefixes, abolished
         // 3 August 2019 (IFT numbering plan).
         if (d.size() == 13 && (starts_with(d, "044") || starts_with(d, "045"))) {
@@ -1010,21 +1089,21 @@ inline std::optional<std::string> national_number(const phone_plan& plan, std::s
         } else if (d.size() == 12 && starts_with(d, "01")) {
             d.erase(0, 2);
         }
-    } else if (r == "BR") {
+    } else if (code_equal(r, "BR")) {
         if (d.size() == 11 + 3 && d[0] == '0') { // 0 + carrier (2 digits) + area + 9 digits
             d.erase(0, 3);
         } else if (d.size() == 10 + 3 && d[0] == '0' && d[3] != '0' && d[5] >= '2') {
             d.erase(0, 3); // 0 + carrier + area + 8 digits
         }
-    } else if (r == "CO") {
+    } else if (code_equal(r, "CO")) {
         if (d.size() == 12 && starts_with(d, "03")) { // 03 + mobile, dialled from fixed lines
             d.erase(0, 2);
         }
-    } else if (r == "RU") {
+    } else if (code_equal(r, "RU")) {
         if (d.size() == 11 && d[0] == '7') { // "7 916 ..." written without the plus
             d.erase(0, 1);
         }
-    } else if (r == "US" || r == "CA" || r == "DO") {
+    } else if (code_equal(r, "US") || code_equal(r, "CA") || code_equal(r, "DO")) {
         if (d.size() == 11 && d[0] == '1') {
             d.erase(0, 1);
         }

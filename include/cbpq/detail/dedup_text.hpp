@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -131,6 +132,76 @@ inline char normalize_sex(std::string_view upper) noexcept {
         }
     }
     return 'x';
+}
+
+// parse_person_name() for separate given and surname fields, in place: `given` and `surname1`
+// hold the folded fields on entry; on return they hold the grouped given names and the first
+// surname, and `surname2` the other surnames. Kept words are moved left inside their own
+// buffer (each lands at or before where it was), so the capacities of the reused strings are
+// kept and nothing is allocated for the common one- or two-surname case.
+inline void parse_person_name_in_place(std::string& given, std::string& surname1,
+                                       std::string& surname2) {
+    std::string_view words[16];
+    const std::size_t ng = group_folded_words(given, false, words, 16);
+    std::size_t len = 0;
+    for (std::size_t i = 0; i < ng; ++i) {
+        if (i != 0) {
+            given[len++] = ' ';
+        }
+        std::memmove(given.data() + len, words[i].data(), words[i].size());
+        len += words[i].size();
+    }
+    given.resize(len);
+    const std::size_t ns = group_folded_words(surname1, true, words, 16);
+    surname2.clear();
+    for (std::size_t i = 1; i < ns; ++i) {
+        if (i != 1) {
+            surname2 += ' ';
+        }
+        surname2 += words[i];
+    }
+    if (ns == 0) {
+        surname1.clear();
+    } else {
+        std::memmove(surname1.data(), words[0].data(), words[0].size());
+        surname1.resize(words[0].size());
+    }
+}
+
+// The number and country parts of normalize_document_into(), the country from its text
+// already folded (fold_text of document_country): compact_folded() of the raw text is that
+// fold with its spaces removed, so it is not folded (and checked) a second time.
+inline void normalize_document_to(std::string_view number, std::string_view country_folded,
+                                  std::string& out_number, std::string& out_country) {
+    if (is_ascii(number)) {
+        out_number.resize(number.size());
+        std::size_t w = 0;
+        char* const p = out_number.data();
+        for (const char ch : number) {
+            if (ch >= 'a' && ch <= 'z') {
+                p[w++] = static_cast<char>(ch - 'a' + 'A');
+            } else if ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')) {
+                p[w++] = ch;
+            }
+        }
+        out_number.resize(w);
+    } else {
+        out_number = detail::compact_folded(number, "document");
+    }
+    out_country.clear();
+    for (const char ch : country_folded) {
+        if (ch != ' ') {
+            out_country += ch;
+        }
+    }
+    if (out_country.size() == 2) {
+        for (const auto& c : document_countries) {
+            if (detail::code_equal(c.alpha2, out_country)) {
+                out_country.assign(c.alpha3);
+                break;
+            }
+        }
+    }
 }
 
 } // namespace detail::dedup
