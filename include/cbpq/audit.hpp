@@ -513,10 +513,7 @@ inline std::string id_from_json(const json_reader& rd, const json_value& v, std:
     }
     root.add("result", std::move(result));
     root.add("result_digest", json_value::make_string(r.result_digest));
-    std::string out;
-    detail::json_write(out, root);
-    out += '\n';
-    return out;
+    return detail::json_document(root);
 }
 
 /// Reads a receipt written by receipt_to_json. Strict: throws parse_error with the source,
@@ -1292,10 +1289,7 @@ template <class Id>
         ports.push(detail::draw_port_json<Id>(p));
     }
     root.add("ports", std::move(ports));
-    std::string out;
-    detail::json_write(out, root);
-    out += '\n';
-    return out;
+    return detail::json_document(root);
 }
 
 /// Reads a partial written by partial_to_json, for ids of type Id (an integer type or
@@ -1356,10 +1350,7 @@ template <class Id>
         ports.push(std::move(po));
     }
     root.add("ports", std::move(ports));
-    std::string out;
-    detail::json_write(out, root);
-    out += '\n';
-    return out;
+    return detail::json_document(root);
 }
 
 /// Reads a seniority partial written by seniority_partial_to_json (see partial_from_json for
@@ -1433,10 +1424,7 @@ template <class Id>
         ports.push(std::move(po));
     }
     root.add("ports", std::move(ports));
-    std::string out;
-    detail::json_write(out, root);
-    out += '\n';
-    return out;
+    return detail::json_document(root);
 }
 
 /// Reads a weighted partial written by weighted_partial_to_json (see partial_from_json). A
@@ -1562,10 +1550,7 @@ template <class Id>
         out.push(std::move(co));
     }
     root.add("classes", std::move(out));
-    std::string text;
-    detail::json_write(text, root);
-    text += '\n';
-    return text;
+    return detail::json_document(root);
 }
 
 /// Reads a preferences partial written by preferences_partial_to_json (see partial_from_json

@@ -592,6 +592,15 @@ inline void json_write(std::string& out, const json_value& v, std::size_t indent
     out += is_array ? ']' : '}';
 }
 
+// A whole document: `root` as json_write writes it, and a final newline (receipts and
+// partials are files).
+inline std::string json_document(const json_value& root) {
+    std::string out;
+    json_write(out, root);
+    out += '\n';
+    return out;
+}
+
 // Reading helpers: each throws parse_error at the value's position naming the member.
 class json_reader {
 public:
