@@ -741,4 +741,17 @@ TEST_CASE("preferences partial reader refuses malformed text and names the field
     bad = p;
     bad.classes[1].members[0].ports = {0};
     CHECK_THROWS_AS((void)cbpq::preferences_partial_to_json(bad), cbpq::invalid_input);
+    bad = p;
+    bad.classes[0].ports = {1, 0};
+    CHECK_THROWS_AS((void)cbpq::preferences_partial_to_json(bad), cbpq::invalid_input);
+    bad = p;
+    bad.classes[1].ports = {2};
+    bad.classes[1].members[0].ports = {2};
+    CHECK_THROWS_AS((void)cbpq::preferences_partial_to_json(bad), cbpq::invalid_input);
+    bad = p;
+    bad.classes[0].limit = 1;
+    CHECK_THROWS_AS((void)cbpq::preferences_partial_to_json(bad), cbpq::invalid_input);
+    bad = p;
+    bad.classes.push_back(p.classes[1]);
+    CHECK_THROWS_AS((void)cbpq::preferences_partial_to_json(bad), cbpq::invalid_input);
 }

@@ -1496,8 +1496,10 @@ inline std::vector<std::uint32_t> read_indexes(const json_reader& rd, const json
 /// `ports` (capacity indexes, ascending), `party`, `limit` and `members` [key as 16 hex digits,
 /// id, the entrant's list as capacity indexes, best first]. Classes in (ports, party) order,
 /// members in (key, id) order, whatever the order in memory: one partial, one text. O(c log c)
-/// for c kept entrants. Throws invalid_input (field `classes`) if a member's party or the set of
-/// its list differs from its class's, which the reader would refuse.
+/// for c kept entrants. Throws invalid_input (field `classes`) on what the reader would refuse:
+/// a class whose ports are not ascending indexes of `ports`, whose party or limit is below 1,
+/// with more members than its limit, or given twice; a member whose party or set of ports is
+/// not its class's.
 template <class Id>
 [[nodiscard]] std::string preferences_partial_to_json(const preferences_partial<Id>& part) {
     using detail::json_value;
@@ -1519,7 +1521,19 @@ template <class Id>
     json_value out = json_value::make_array();
     std::vector<const preference_candidate<Id>*> members;
     std::vector<std::uint32_t> set;
-    for (const port_class* c : classes) {
+    for (std::size_t i = 0; i < classes.size(); ++i) {
+        const port_class* c = classes[i];
+        const bool ascending = !c->ports.empty() &&
+                               std::adjacent_find(c->ports.begin(), c->ports.end(),
+                                                  std::greater_equal<>()) == c->ports.end() &&
+                               c->ports.back() < part.ports.size();
+        if (!ascending || c->party < 1 || c->limit < 1 || c->members.size() > c->limit ||
+            (i > 0 && classes[i - 1]->ports == c->ports && classes[i - 1]->party == c->party)) {
+            detail::throw_invalid_input("partial draw", "classes",
+                                        "a class with ports not ascending capacity indexes, a "
+                                        "party or limit below 1, more members than its limit, "
+                                        "or the same class twice");
+        }
         members.clear();
         for (const auto& m : c->members) {
             set = m.ports;
