@@ -533,7 +533,7 @@ inline void normalize_registration(const registration_view& r, normalized_regist
             region = tmp.size() == 2 ? std::string_view(tmp) : std::string_view(out.key_given);
         }
         normalize_phone_into(r.phone, region, out.phone);
-        if (!is_valid_utf8(r.email)) { // normalize_email_into() without its std::string record
+        if (!is_valid_utf8(r.email)) { // the record name is built only when thrown
             detail::throw_invalid_input(std::string(record), "email", "invalid UTF-8");
         }
         detail::normalize_email_to(r.email, out.email);

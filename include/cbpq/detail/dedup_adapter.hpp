@@ -143,10 +143,6 @@ inline void parse_person_name(std::string_view given_folded, std::string_view su
     }
 }
 
-inline void phonetic(std::string_view folded, std::string& out) {
-    out = folded.empty() ? std::string() : phonetic_key(folded);
-}
-
 // E.164 when identity.hpp can read the number; otherwise the digits marked with '?', so that a
 // number typed the same way twice still matches itself (and never an E.164 number).
 inline void normalize_phone_into(std::string_view in, std::string_view region, std::string& out) {
@@ -168,13 +164,6 @@ inline void normalize_phone_into(std::string_view in, std::string_view region, s
     } else {
         out.insert(out.begin(), '?');
     }
-}
-
-inline void normalize_email_into(std::string_view in, std::string& out, const std::string& record) {
-    if (!is_valid_utf8(in)) {
-        throw_invalid_input(record, "email", "invalid UTF-8");
-    }
-    detail::normalize_email_to(in, out);
 }
 
 // The document number (the part after the last ':' of normalize_document's key) and the
