@@ -79,6 +79,22 @@ void BM_keys_string16(benchmark::State& state) {
 }
 BENCHMARK(BM_keys_string16)->Arg(1000000);
 
+// Words of one keyed stream (what the simulator and the identity generator draw from).
+void BM_keyed_stream(benchmark::State& state) {
+    const auto n = static_cast<std::uint64_t>(state.range(0));
+    const auto& key = bench_key();
+    for (auto _ : state) {
+        auto stream = key.stream(7);
+        std::uint64_t acc = 0;
+        for (std::uint64_t i = 0; i < n; ++i) {
+            acc ^= stream();
+        }
+        benchmark::DoNotOptimize(acc);
+    }
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_keyed_stream)->Arg(1000000);
+
 // Baseline: the same number of 64-bit words from std::mt19937_64 (not keyed, not verifiable).
 void BM_mt19937_64(benchmark::State& state) {
     const auto n = static_cast<std::uint64_t>(state.range(0));

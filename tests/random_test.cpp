@@ -209,6 +209,27 @@ TEST_CASE("keyed streams and shuffles reproduce") {
     CHECK(a.position() == 19);
 }
 
+TEST_CASE("a keyed stream's word is SipHash-2-4 of 'R', the stream and the counter") {
+    // The stream absorbs its first message word once; every word must still equal the hash of
+    // the whole 17-byte message, for streams and counters whose bytes are all different.
+    const std::uint64_t streams[] = {
+        0, 1, 0xff, 0x100, 0x0102030405060708ULL, 0x8090a0b0c0d0e0f0ULL, ~std::uint64_t{0}};
+    const std::uint64_t k0 = 0x0706050403020100ULL;
+    const std::uint64_t k1 = 0x0f0e0d0c0b0a0908ULL;
+    for (const std::uint64_t id : streams) {
+        cbpq::keyed_stream st(k0, k1, id);
+        for (std::uint64_t counter = 0; counter < 600; ++counter) {
+            unsigned char msg[17];
+            msg[0] = 'R';
+            cbpq::detail::store_be64(msg + 1, id);
+            cbpq::detail::store_be64(msg + 9, counter);
+            REQUIRE(st() == cbpq::detail::siphash24(k0, k1, msg, sizeof msg));
+        }
+        CHECK(st.position() == 600);
+    }
+    CHECK(cbpq::detail::reverse_bytes64(0x0102030405060708ULL) == 0x0807060504030201ULL);
+}
+
 namespace {
 
 // The golden vectors of docs/randomness.md, in the format docs/randomness_check.py prints.

@@ -331,18 +331,23 @@ public:
     using result_type = std::uint64_t;
 
     constexpr keyed_stream(std::uint64_t k0, std::uint64_t k1, std::uint64_t stream) noexcept
-        : k0_(k0), k1_(k1), stream_(stream) {}
+        : after_first_(k0, k1), stream_low_(stream & 0xffU) {
+        // The message's first 8 bytes ('R' and the stream's top 7 bytes) are the same for every
+        // word of the stream: absorb them once here.
+        after_first_.absorb(std::uint64_t{'R'} | (detail::reverse_bytes64(stream) << 8));
+    }
 
     static constexpr result_type min() noexcept { return 0; }
     static constexpr result_type max() noexcept { return ~result_type{0}; }
 
-    /// The next word. noexcept, O(1).
+    /// The next word: SipHash-2-4(key, 'R' || stream as 8 bytes big-endian || counter as 8
+    /// bytes big-endian), counter = 0, 1, 2 ... noexcept, O(1).
     constexpr result_type operator()() noexcept {
-        unsigned char msg[17];
-        msg[0] = 'R';
-        detail::store_be64(msg + 1, stream_);
-        detail::store_be64(msg + 9, counter_++);
-        return detail::siphash24(k0_, k1_, msg, sizeof msg);
+        const std::uint64_t counter = counter_++;
+        detail::siphash_state st = after_first_;
+        st.absorb(stream_low_ | (detail::reverse_bytes64(counter) << 8));
+        st.absorb((counter & 0xffU) | (std::uint64_t{17} << 56));
+        return st.finish();
     }
 
     /// Unbiased integer in [0, n), n > 0 (Lemire).
@@ -357,7 +362,8 @@ public:
     [[nodiscard]] constexpr std::uint64_t position() const noexcept { return counter_; }
 
 private:
-    std::uint64_t k0_, k1_, stream_;
+    detail::siphash_state after_first_;
+    std::uint64_t stream_low_;
     std::uint64_t counter_ = 0;
 };
 

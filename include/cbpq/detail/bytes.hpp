@@ -22,6 +22,16 @@ constexpr std::uint64_t load_le64(const unsigned char* p) noexcept {
     return v;
 }
 
+// The bytes of v in reverse order (what std::byteswap does in C++23; compilers emit bswap).
+constexpr std::uint64_t reverse_bytes64(std::uint64_t v) noexcept {
+    std::uint64_t r = 0;
+    for (int i = 0; i < 8; ++i) {
+        r = (r << 8) | (v & 0xffU);
+        v >>= 8;
+    }
+    return r;
+}
+
 constexpr std::uint32_t load_be32(const unsigned char* p) noexcept {
     return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
            std::uint32_t{p[3]};
