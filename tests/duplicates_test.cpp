@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <list>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -625,6 +626,115 @@ TEST_CASE("duplicates: add_all reads ahead without skipping or repeating records
     }
 }
 
+// add_each must hand the host, record by record and in order, exactly what add() returns, and
+// leave the engine as the loop of add() would, also when a record is invalid or the host's
+// callback throws part way.
+TEST_CASE("duplicates: add_each reports add()'s result for every record, in order") {
+    const auto rows = generated(3000, 21, 0.1);
+    for (const std::size_t cap : {std::size_t{64}, std::size_t{3}}) {
+        CAPTURE(cap);
+        cbpq::deduplicator one(cbpq::default_rules(), {},
+                               cbpq::memory_identity_index(secret_a, cap));
+        std::vector<cbpq::add_result> want;
+        for (const auto& r : rows) {
+            want.push_back(one.add(gen_view(r)));
+        }
+        // Onto an empty engine, and the second half onto an engine filled by add().
+        for (const std::size_t before : {std::size_t{0}, std::size_t{1400}}) {
+            CAPTURE(before);
+            cbpq::deduplicator each(cbpq::default_rules(), {},
+                                    cbpq::memory_identity_index(secret_a, cap));
+            for (std::size_t i = 0; i < before; ++i) {
+                (void)each.add(gen_view(rows[i]));
+            }
+            const std::list<gen::registration> rest(
+                rows.begin() + static_cast<std::ptrdiff_t>(before), rows.end());
+            std::size_t at = before;
+            std::size_t differ = 0;
+            each.add_each(
+                rest,
+                [&](const cbpq::add_result& g) {
+                    REQUIRE(at < want.size());
+                    const auto& w = want[at++];
+                    differ += g.candidates != w.candidates || g.displaced != w.displaced ||
+                              g.result.ordinal != w.result.ordinal ||
+                              g.result.cluster != w.result.cluster ||
+                              g.result.decision != w.result.decision ||
+                              g.result.other != w.result.other || g.result.rule != w.result.rule ||
+                              g.result.score != w.result.score ||
+                              g.result.fields != w.result.fields;
+                },
+                gen_view);
+            CHECK(at == rows.size());
+            CHECK(differ == 0);
+            check_same_results(each.resolve(), one.resolve());
+            CHECK(each.index().blocks() == one.index().blocks());
+        }
+    }
+    // Every length around the read-ahead ring and the pipeline's depth.
+    for (std::size_t n = 0; n <= 12; ++n) {
+        CAPTURE(n);
+        cbpq::deduplicator each(cbpq::default_rules(), {}, cbpq::memory_identity_index(secret_a));
+        std::vector<std::uint32_t> ordinals;
+        const std::vector<gen::registration> part(rows.begin(),
+                                                  rows.begin() + static_cast<std::ptrdiff_t>(n));
+        each.add_each(
+            part, [&](const cbpq::add_result& g) { ordinals.push_back(g.result.ordinal); },
+            gen_view);
+        REQUIRE(ordinals.size() == n);
+        for (std::uint32_t i = 0; i < n; ++i) {
+            CHECK(ordinals[i] == i);
+            CHECK(each.record(i).id == part[i].id);
+        }
+    }
+}
+
+TEST_CASE("duplicates: add_each stops where the loop of add() would") {
+    const auto rows = generated(400, 22, 0.2);
+    auto want_after = [&](std::size_t k) {
+        cbpq::deduplicator one(cbpq::default_rules(), {}, cbpq::memory_identity_index(secret_a));
+        for (std::size_t i = 0; i < k; ++i) {
+            (void)one.add(gen_view(rows[i]));
+        }
+        return one.resolve();
+    };
+    // An invalid record: the ones before it are added and reported, then invalid_input.
+    for (const std::size_t bad_at : {std::size_t{0}, std::size_t{1}, std::size_t{3}, std::size_t{4},
+                                     std::size_t{5}, std::size_t{250}}) {
+        CAPTURE(bad_at);
+        auto bad = rows;
+        bad[bad_at].birth = "not a date";
+        cbpq::deduplicator each(cbpq::default_rules(), {}, cbpq::memory_identity_index(secret_a));
+        std::size_t reported = 0;
+        CHECK_THROWS_AS(each.add_each(
+                            bad, [&](const cbpq::add_result&) { ++reported; }, gen_view),
+                        cbpq::invalid_input);
+        CHECK(reported == bad_at);
+        CHECK(each.size() == bad_at);
+        check_same_results(each.resolve(), want_after(bad_at));
+        // The engine goes on as the loop's would.
+        (void)each.add(gen_view(rows[bad_at]));
+        check_same_results(each.resolve(), want_after(bad_at + 1));
+    }
+    // The host's callback throws on record k: records up to k are in, none after.
+    for (const std::size_t k : {std::size_t{0}, std::size_t{2}, std::size_t{7}, std::size_t{399}}) {
+        CAPTURE(k);
+        cbpq::deduplicator each(cbpq::default_rules(), {}, cbpq::memory_identity_index(secret_a));
+        std::size_t seen = 0;
+        CHECK_THROWS_AS(each.add_each(
+                            rows,
+                            [&](const cbpq::add_result&) {
+                                if (seen++ == k) {
+                                    throw std::runtime_error("host stops");
+                                }
+                            },
+                            gen_view),
+                        std::runtime_error);
+        CHECK(each.size() == k + 1);
+        check_same_results(each.resolve(), want_after(k + 1));
+    }
+}
+
 TEST_CASE("duplicates: a record too long to store whole: batch and one by one agree") {
     auto rows = generated(600, 13, 0.1);
     rows[100].address = std::string(70000, 'A'); // cut at 65535 bytes by the index
@@ -851,6 +961,17 @@ TEST_CASE_TEMPLATE("duplicates: every index gives the same answer", Index,
     for (std::size_t i = 0; i < got.size(); ++i) {
         CHECK(got[i].decision == want[i].decision);
         CHECK(got[i].cluster == want[i].cluster);
+    }
+    // add_each too (an index without the read-ahead hints takes the plain loop).
+    cbpq::basic_deduplicator<Index> each(cbpq::default_rules(), {}, make_index<Index>());
+    std::vector<cbpq::dedup_decision> decisions;
+    each.add_each(
+        rows, [&](const cbpq::add_result& g) { decisions.push_back(g.result.decision); }, gen_view);
+    REQUIRE(decisions.size() == rows.size());
+    const auto again = each.resolve();
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        CHECK(again[i].decision == want[i].decision);
+        CHECK(again[i].cluster == want[i].cluster);
     }
 }
 
