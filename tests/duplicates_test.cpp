@@ -9,8 +9,12 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <iterator>
 #include <list>
 #include <map>
+#include <ranges>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -704,10 +708,20 @@ TEST_CASE("duplicates: add_each stops where the loop of add() would") {
         CAPTURE(bad_at);
         auto bad = rows;
         bad[bad_at].birth = "not a date";
+        cbpq::deduplicator one(cbpq::default_rules(), {}, cbpq::memory_identity_index(secret_a));
+        std::vector<cbpq::add_result> want;
+        for (std::size_t i = 0; i < bad_at; ++i) {
+            want.push_back(one.add(gen_view(rows[i])));
+        }
         cbpq::deduplicator each(cbpq::default_rules(), {}, cbpq::memory_identity_index(secret_a));
         std::size_t reported = 0;
         CHECK_THROWS_AS(each.add_each(
-                            bad, [&](const cbpq::add_result&) { ++reported; }, gen_view),
+                            bad,
+                            [&](const cbpq::add_result& g) {
+                                REQUIRE(reported < want.size());
+                                check_same_add(g, want[reported++]);
+                            },
+                            gen_view),
                         cbpq::invalid_input);
         CHECK(reported == bad_at);
         CHECK(each.size() == bad_at);
@@ -733,6 +747,101 @@ TEST_CASE("duplicates: add_each stops where the loop of add() would") {
         CHECK(each.size() == k + 1);
         check_same_results(each.resolve(), want_after(k + 1));
     }
+    // Reading record j throws (the host's projection): the records before it are added and
+    // reported, including those already in flight, then the host's exception propagates.
+    for (const std::size_t j :
+         {std::size_t{0}, std::size_t{1}, std::size_t{4}, std::size_t{6}, std::size_t{300}}) {
+        CAPTURE(j);
+        cbpq::deduplicator each(cbpq::default_rules(), {}, cbpq::memory_identity_index(secret_a));
+        std::size_t reported = 0;
+        std::size_t projected = 0;
+        CHECK_THROWS_AS(each.add_each(
+                            rows, [&](const cbpq::add_result&) { ++reported; },
+                            [&](const gen::registration& r) {
+                                if (projected++ == j) {
+                                    throw std::runtime_error("host cannot read record");
+                                }
+                                return gen_view(r);
+                            }),
+                        std::runtime_error);
+        CHECK(reported == j);
+        CHECK(each.size() == j);
+        check_same_results(each.resolve(), want_after(j));
+    }
+}
+
+TEST_CASE("duplicates: add_each with a callback that adds, and with records made on the fly") {
+    const auto rows = generated(1200, 23, 0.2);
+    const auto side = generated(60, 24, 0.2);
+    // The callback adds another registration after every 20th record; the answer is that of
+    // the loop making the same calls.
+    auto side_record = [&](std::size_t i) {
+        auto r = side[i % side.size()];
+        r.id = "side-" + std::to_string(i);
+        return r;
+    };
+    cbpq::deduplicator one(cbpq::default_rules(), {}, cbpq::memory_identity_index(secret_a));
+    std::vector<cbpq::add_result> want;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        want.push_back(one.add(gen_view(rows[i])));
+        if (i % 20 == 19) {
+            (void)one.add(gen_view(side_record(i)));
+        }
+    }
+    cbpq::deduplicator each(cbpq::default_rules(), {}, cbpq::memory_identity_index(secret_a));
+    std::size_t at = 0;
+    each.add_each(
+        rows,
+        [&](const cbpq::add_result& g) {
+            REQUIRE(at < want.size());
+            CHECK(g.result.ordinal == want[at].result.ordinal);
+            CHECK(g.result.decision == want[at].result.decision);
+            CHECK(g.result.other == want[at].result.other);
+            if (at % 20 == 19) {
+                (void)each.add(gen_view(side_record(at)));
+            }
+            ++at;
+        },
+        gen_view);
+    CHECK(at == rows.size());
+    check_same_results(each.resolve(), one.resolve());
+
+    // A range whose elements are made on the fly (its iterator returns them by value), and a
+    // projection that returns a record by value: the views read ahead must not outlive them
+    // (the sanitizer lane would see it).
+    struct made_iterator {
+        using value_type = gen::registration;
+        using difference_type = std::ptrdiff_t;
+        const std::vector<gen::registration>* from = nullptr;
+        std::size_t at = 0;
+        gen::registration operator*() const { return (*from)[at]; }
+        made_iterator& operator++() {
+            ++at;
+            return *this;
+        }
+        made_iterator operator++(int) {
+            auto old = *this;
+            ++at;
+            return old;
+        }
+        bool operator==(const made_iterator& o) const { return at == o.at; }
+    };
+    static_assert(std::forward_iterator<made_iterator>);
+    const auto made =
+        std::ranges::subrange(made_iterator{&rows, 0}, made_iterator{&rows, rows.size()});
+    cbpq::deduplicator loop(cbpq::default_rules(), {}, cbpq::memory_identity_index(secret_a));
+    for (const auto& r : rows) {
+        (void)loop.add(gen_view(r));
+    }
+    const auto want_all = loop.resolve();
+    cbpq::deduplicator from_made(cbpq::default_rules(), {}, cbpq::memory_identity_index(secret_a));
+    from_made.add_each(made, [](const cbpq::add_result&) {});
+    check_same_results(from_made.resolve(), want_all);
+    cbpq::deduplicator by_value(cbpq::default_rules(), {}, cbpq::memory_identity_index(secret_a));
+    check_same_results(by_value.add_all(rows, [](const gen::registration& r) { return r; }),
+                       want_all);
+    cbpq::deduplicator made_all(cbpq::default_rules(), {}, cbpq::memory_identity_index(secret_a));
+    check_same_results(made_all.add_all(made), want_all);
 }
 
 TEST_CASE("duplicates: a record too long to store whole: batch and one by one agree") {
@@ -968,6 +1077,12 @@ TEST_CASE_TEMPLATE("duplicates: every index gives the same answer", Index,
     each.add_each(
         rows, [&](const cbpq::add_result& g) { decisions.push_back(g.result.decision); }, gen_view);
     REQUIRE(decisions.size() == rows.size());
+    cbpq::deduplicator loop(cbpq::default_rules(), {}, cbpq::memory_identity_index(secret_b));
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        differ += loop.add(gen_view(rows[i])).result.decision != decisions[i];
+    }
+    CHECK(differ == 0);
     const auto again = each.resolve();
     for (std::size_t i = 0; i < got.size(); ++i) {
         CHECK(again[i].decision == want[i].decision);
@@ -1051,6 +1166,37 @@ TEST_CASE("duplicates: quality on generated registrations") {
                          << ", cancel+review recall " << reach_tp / true_pairs);
     CHECK(auto_tp / auto_pairs >= 0.995);
     CHECK(reach_tp / true_pairs >= 0.98);
+}
+
+// The generator's set of taken e-mail addresses must answer exactly as a std::set of the
+// joined strings does, across its growth, whatever the split into three parts.
+TEST_CASE("duplicates: the generator's text set is an exact set") {
+    cbpq::detail::idgen::text_set set;
+    std::set<std::string> ref;
+    cbpq::keyed_stream rng(0x74657874ULL, 0x736574ULL, 3);
+    std::size_t differ = 0;
+    for (int i = 0; i < 60000; ++i) {
+        // Short strings over a small alphabet, so that many repeat; sometimes empty, sometimes
+        // with bytes above 0x7f.
+        std::string t(rng.below(7), 'a');
+        for (auto& c : t) {
+            c = static_cast<char>(rng.below(4) == 0 ? 0xc3 : 'a' + static_cast<int>(rng.below(5)));
+        }
+        const std::size_t cut1 = rng.below(t.size() + 1);
+        const std::size_t cut2 = cut1 + rng.below(t.size() - cut1 + 1);
+        const std::string_view v(t);
+        const bool got = set.insert(v.substr(0, cut1), v.substr(cut1, cut2 - cut1), v.substr(cut2));
+        differ += got != ref.insert(t).second;
+    }
+    CHECK(differ == 0);
+    CHECK(set.size() == ref.size());
+    CHECK(ref.size() > 5000); // the table grew several times
+    set.clear();
+    CHECK(set.size() == 0);
+    CHECK(set.insert("x", "@", "y"));
+    CHECK_FALSE(set.insert("x@", "", "y"));
+    CHECK_THROWS_AS(set.insert(std::string(70000, 'a'), "@", "b"), std::length_error);
+    CHECK(set.size() == 1);
 }
 
 TEST_CASE("duplicates: the generator reproduces from its seed") {

@@ -24,6 +24,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <iterator>
 #include <limits>
@@ -1896,10 +1897,12 @@ public:
     template <std::ranges::forward_range R, class Proj = std::identity>
     std::vector<dedup_result> add_all(R&& range, Proj proj = {}) {
         std::size_t n = 0;
-        read_ahead(range, proj, [&](const registration_view& v) {
-            validate_registration(v, options_.normalize);
-            ++n;
-        });
+        if (const auto stopped = read_ahead(range, proj, [&](const registration_view& v) {
+                validate_registration(v, options_.normalize);
+                ++n;
+            })) {
+            std::rethrow_exception(stopped);
+        }
         reserve(size() + n);
         auto ignore = [](const add_result&) {};
         add_views(range, proj, ignore);
@@ -1911,10 +1914,14 @@ public:
     /// after it is added: the batch form of add() for a host that acts on each decision as it
     /// comes (cancel at once, send to review). Faster than the loop over a large index: the
     /// records are read and normalised a few ahead and their index reads overlap (see
-    /// add_all). Unlike add_all, nothing is checked up front: if a record is invalid, the
-    /// records before it are added and reported, then invalid_input is thrown (what the loop
-    /// would leave); if `on_added` throws, the records after the one it was called for are not
-    /// added. O(n + total candidates).
+    /// add_all). Unlike add_all, nothing is checked up front: if a record is invalid (or
+    /// reading it throws), the records before it are added and reported, then the exception
+    /// propagates (what the loop would leave); if `on_added` throws, the records after the one
+    /// it was called for are not added. `on_added` may call this engine's add, add_each or
+    /// resolve (the records in flight hold their own copies and re-read the index when they
+    /// are added, so the answer is that of the loop with the same calls); it must not move or
+    /// destroy the engine, nor change records of the range (a few records ahead have already
+    /// been read). O(n + total candidates).
     template <std::ranges::forward_range R, class Sink, class Proj = std::identity>
     requires std::invocable<Sink&, const add_result&>
     void add_each(R&& range, Sink&& on_added, Proj proj = {}) { add_views(range, proj, on_added); }
@@ -1975,50 +1982,105 @@ public:
 private:
     static constexpr std::size_t lookahead = 4; // records read ahead by add_all and add_each
 
-    template <class Proj, class Record>
-    static registration_view view_of_record(Proj& proj, Record&& rec) {
-        using projected = std::remove_cvref_t<std::invoke_result_t<Proj&, Record>>;
-        if constexpr (std::is_same_v<projected, registration_view>) {
-            return std::invoke(proj, std::forward<Record>(rec));
-        } else {
-            return registration_traits<projected>::view(
-                std::invoke(proj, std::forward<Record>(rec)));
+    // One record read ahead: its view and, when the range hands out elements by value or the
+    // projection returns a record by value, that element or record itself, so that the view
+    // does not point into a temporary.
+    template <class R, class Proj>
+    struct held_record {
+        struct nothing {};
+        using element_ref = std::ranges::range_reference_t<R>;
+        static constexpr bool hold_element = !std::is_reference_v<element_ref>;
+        using element = std::remove_cvref_t<element_ref>;
+        using source =
+            std::conditional_t<hold_element, element&, std::remove_reference_t<element_ref>&>;
+        using projected_ref = std::invoke_result_t<Proj&, source>;
+        using projected = std::remove_cvref_t<projected_ref>;
+        static constexpr bool is_view = std::is_same_v<projected, registration_view>;
+        static constexpr bool hold_projected =
+            !is_view && !std::is_lvalue_reference_v<projected_ref>;
+
+        [[no_unique_address]] std::conditional_t<hold_element, std::optional<element>, nothing>
+            held_element;
+        [[no_unique_address]] std::conditional_t<hold_projected, std::optional<projected>, nothing>
+            held_projected;
+        registration_view view;
+
+        template <class It>
+        void take(const It& it, Proj& proj) {
+            if constexpr (hold_element) {
+                held_element.emplace(*it);
+                project(*held_element, proj);
+            } else {
+                project(*it, proj);
+            }
         }
-    }
+
+    private:
+        void project(source rec, Proj& proj) {
+            if constexpr (is_view) {
+                view = std::invoke(proj, rec);
+            } else if constexpr (hold_projected) {
+                held_projected.emplace(std::invoke(proj, rec));
+                view = registration_traits<projected>::view(*held_projected);
+            } else {
+                view = registration_traits<projected>::view(std::invoke(proj, rec));
+            }
+        }
+    };
 
     // Calls body(view) for each record in order, reading the host's text a few records ahead
     // (prefetch_text): the records of a large batch are far beyond the caches, and waiting
     // for each field's first byte was most of what validation and normalisation cost at 1M.
-    // Each record's view is taken once, into a small ring.
+    // Each record's view is taken once, into a small ring. If taking a record's view (the
+    // range's iterator, the projection, the traits) throws, the records before it are still
+    // given to body, and the exception is returned rather than thrown, so that the caller can
+    // finish what it has in flight first; exceptions from body propagate.
     template <class R, class Proj, class Body>
-    static void read_ahead(R& range, Proj& proj, Body&& body) {
-        const auto first = std::ranges::begin(range);
+    static std::exception_ptr read_ahead(R& range, Proj& proj, Body&& body) {
+        using held = held_record<R, Proj>;
+        auto ahead = std::ranges::begin(range);
         const auto last = std::ranges::end(range);
-        std::array<registration_view, lookahead> ring;
-        auto ahead = first;
+        std::array<held, lookahead> ring;
+        std::exception_ptr stopped;
+        auto take = [&](held& slot) {
+            if (stopped || ahead == last) {
+                return false;
+            }
+            try {
+                slot.take(ahead, proj);
+            } catch (...) {
+                stopped = std::current_exception();
+                return false;
+            }
+            prefetch_text(slot.view);
+            try {
+                ++ahead;
+            } catch (...) {
+                stopped = std::current_exception();
+            }
+            return true;
+        };
         std::size_t queued = 0;
-        for (; queued < lookahead && ahead != last; ++ahead, ++queued) {
-            ring[queued] = view_of_record(proj, *ahead);
-            prefetch_text(ring[queued]);
+        while (queued < lookahead && take(ring[queued])) {
+            ++queued;
         }
         for (std::size_t k = 0; k < queued; ++k) {
-            registration_view& slot = ring[k % lookahead];
-            body(slot);
-            if (ahead != last) {
-                slot = view_of_record(proj, *ahead);
-                prefetch_text(slot);
-                ++ahead;
+            held& slot = ring[k % lookahead];
+            body(std::as_const(slot.view));
+            if (take(slot)) {
                 ++queued;
             }
         }
+        return stopped;
     }
 
     // Normalises and adds every record in order (as add), calling sink(add_result) after each.
     template <class R, class Proj, class Sink>
     void add_views(R& range, Proj& proj, Sink& sink) {
+        std::exception_ptr stopped;
         if constexpr (pipelined) {
             pipeline p;
-            read_ahead(range, proj, [&](const registration_view& v) {
+            stopped = read_ahead(range, proj, [&](const registration_view& v) {
                 p.feed(
                     *this,
                     [&](in_flight& f) {
@@ -2029,11 +2091,14 @@ private:
             });
             p.drain(*this, sink);
         } else {
-            read_ahead(range, proj, [&](const registration_view& v) {
+            stopped = read_ahead(range, proj, [&](const registration_view& v) {
                 normalize_registration(v, scratch_, options_.normalize);
                 const add_result res = add_normalized(scratch_);
                 sink(res);
             });
+        }
+        if (stopped) {
+            std::rethrow_exception(stopped);
         }
     }
 
