@@ -218,16 +218,23 @@ TEST_CASE("a keyed stream's word is SipHash-2-4 of 'R', the stream and the count
     const std::uint64_t k1 = 0x0f0e0d0c0b0a0908ULL;
     for (const std::uint64_t id : streams) {
         cbpq::keyed_stream st(k0, k1, id);
-        for (std::uint64_t counter = 0; counter < 600; ++counter) {
+        // Past 2^16, so that the counter's second and third bytes change too.
+        for (std::uint64_t counter = 0; counter < 70000; ++counter) {
             unsigned char msg[17];
             msg[0] = 'R';
             cbpq::detail::store_be64(msg + 1, id);
             cbpq::detail::store_be64(msg + 9, counter);
             REQUIRE(st() == cbpq::detail::siphash24(k0, k1, msg, sizeof msg));
         }
-        CHECK(st.position() == 600);
+        CHECK(st.position() == 70000);
     }
     CHECK(cbpq::detail::reverse_bytes64(0x0102030405060708ULL) == 0x0807060504030201ULL);
+    // The whole stream can be computed at compile time.
+    static_assert([] {
+        cbpq::keyed_stream s(1, 2, 3);
+        (void)s();
+        return s() != 0 && s.position() == 2;
+    }());
 }
 
 namespace {

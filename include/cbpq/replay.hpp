@@ -373,15 +373,17 @@ template <class OnDay>
         cfg.duplicate_rules, dedup_options{},
         memory_identity_index(index_secret_from(draw_key(run_seed, "cbp-one-2023/dedup-index"))));
     {
-        // Room for the accounts expected (plus 2%, about 20 standard deviations of the Poisson
-        // arrivals), reserved once: growing the index by doubling copied it and faulted in
-        // fresh pages again and again (about 1.5 s of 10 s with every account checked).
+        // Room for the accounts expected (plus 2%, well above the spread of the Poisson
+        // arrivals and of the sample), reserved once: growing the index by doubling copied it and
+        // faulted in fresh pages again and again (about 1.5 s of 10 s with every account checked).
         const double days =
             static_cast<double>(detail::day_number(cfg.last) - detail::day_number(cfg.first) + 1);
         const double persons =
             static_cast<double>(cfg.initial_persons) + cfg.arrivals_per_day * days;
-        engine.reserve(static_cast<std::size_t>(1.02 * persons * std::min(1.0, cfg.identity_share) *
-                                                (1.0 + extra_rate)));
+        // At most 4M up front (about a gigabyte of index): a larger run grows as it goes.
+        const double expected =
+            1.02 * persons * std::min(1.0, cfg.identity_share) * (1.0 + extra_rate);
+        engine.reserve(static_cast<std::size_t>(std::min(expected, 4194304.0)));
     }
     std::vector<std::uint32_t> person_of_ordinal;
     // The accounts of one registration batch (the initial pool, then each day's arrivals) in
@@ -452,7 +454,7 @@ template <class OnDay>
     auto register_persons = [&](std::int64_t count, std::int32_t day, bool spread,
                                 keyed_stream& st) {
         for (std::int64_t i = 0; i < count; ++i) {
-            if (records.size() >= 4096) { // bounds the records held at once
+            if (records.size() >= 4096 || pending.size() >= 65536) { // bounds what is held
                 flush();
             }
             const auto person = static_cast<std::uint32_t>(person_done.size());

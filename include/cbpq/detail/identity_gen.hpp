@@ -49,11 +49,18 @@ public:
         for (std::size_t i = static_cast<std::size_t>(h) & mask;; i = (i + 1) & mask) {
             entry& e = table_[i];
             if (e.at == 0) {
+                // The text first: if it cannot be stored, the table is unchanged.
+                const std::size_t at = arena_.size();
+                try {
+                    arena_.push_back(static_cast<char>(length & 0xff));
+                    arena_.push_back(static_cast<char>(length >> 8));
+                    arena_.append(a).append(b).append(c);
+                } catch (...) {
+                    arena_.resize(at);
+                    throw;
+                }
                 e.tag = tag;
-                e.at = static_cast<std::uint32_t>(arena_.size() + 1);
-                arena_.push_back(static_cast<char>(length & 0xff));
-                arena_.push_back(static_cast<char>(length >> 8));
-                arena_.append(a).append(b).append(c);
+                e.at = static_cast<std::uint32_t>(at + 1);
                 ++size_;
                 return true;
             }
