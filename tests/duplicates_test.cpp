@@ -827,8 +827,12 @@ TEST_CASE("duplicates: add_each with a callback that adds, and with records made
         bool operator==(const made_iterator& o) const { return at == o.at; }
     };
     static_assert(std::forward_iterator<made_iterator>);
-    const auto made =
-        std::ranges::subrange(made_iterator{&rows, 0}, made_iterator{&rows, rows.size()});
+    struct made_range {
+        const std::vector<gen::registration>* from;
+        [[nodiscard]] made_iterator begin() const { return {from, 0}; }
+        [[nodiscard]] made_iterator end() const { return {from, from->size()}; }
+    };
+    const made_range made{&rows};
     cbpq::deduplicator loop(cbpq::default_rules(), {}, cbpq::memory_identity_index(secret_a));
     for (const auto& r : rows) {
         (void)loop.add(gen_view(r));

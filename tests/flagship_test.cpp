@@ -13,7 +13,6 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <tuple>
 
 namespace {
 
@@ -308,14 +307,18 @@ TEST_CASE("replay: bad configuration is invalid input") {
 TEST_CASE("replay: outcomes are pinned by digest") {
     using namespace std::chrono;
     const auto plan = test_plan();
-    for (const auto& [share, digest, checked] :
-         {std::tuple{0.5, std::uint64_t{0x86a55e24de439bd0ULL}, std::int64_t{17754}},
-          std::tuple{1.0, std::uint64_t{0x05edc7c9e653670fULL}, std::int64_t{28486}}}) {
-        CAPTURE(share);
+    struct pinned {
+        double share;
+        std::uint64_t digest;
+        std::int64_t checked;
+    };
+    for (const pinned& pin :
+         {pinned{0.5, 0x86a55e24de439bd0ULL, 17754}, pinned{1.0, 0x05edc7c9e653670fULL, 28486}}) {
+        CAPTURE(pin.share);
         auto c = small_config();
-        c.identity_share = share;
+        c.identity_share = pin.share;
         const auto o = cbpq::sim::run_replay(plan, c, cbpq::seed(cbpq::sha256("flagship digest")));
-        CHECK(o.dedup.accounts_checked == checked);
-        CHECK(fnv1a64(replay_digest_text(o)) == digest);
+        CHECK(o.dedup.accounts_checked == pin.checked);
+        CHECK(fnv1a64(replay_digest_text(o)) == pin.digest);
     }
 }
