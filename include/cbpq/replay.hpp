@@ -51,8 +51,9 @@ struct replay_assumption {
 };
 
 /// The share of registrants whose accounts go through the duplicate engine by default
-/// (replay_config::identity_share). A sample, because checking every account took 12.4 s of
-/// the flagship's run (docs/cbp-one-2023.md); raise it here when the engine gets faster.
+/// (replay_config::identity_share). A sample, because checking every account takes 8-10 s of
+/// CPU time against the flagship's 5 s budget (docs/cbp-one-2023.md); raise it here when the
+/// engine gets faster.
 inline constexpr double default_identity_share = 0.1;
 
 /// The replay's parameters. Defaults are the flagship's (docs/cbp-one-2023.md gives the
