@@ -1912,9 +1912,9 @@ public:
     /// Adds every record of `range` in order, exactly as calling add() on each in turn would,
     /// and calls `on_added(const add_result&)` with each record's result, in range order, right
     /// after it is added: the batch form of add() for a host that acts on each decision as it
-    /// comes (cancel at once, send to review). Faster than the loop over a large index: the
-    /// records are read and normalised a few ahead and their index reads overlap (see
-    /// add_all). Unlike add_all, nothing is checked up front: if a record is invalid (or
+    /// comes (cancel at once, send to review). Like add_all, it reads and normalises a few
+    /// records ahead so that their index reads can overlap (whether that beats the plain loop
+    /// depends on the machine: docs/duplicates.md). Unlike add_all, nothing is checked up front: if a record is invalid (or
     /// reading it throws), the records before it are added and reported, then the exception
     /// propagates (what the loop would leave); if `on_added` throws, the records after the one
     /// it was called for are not added. `on_added` may call this engine's add, add_each or
