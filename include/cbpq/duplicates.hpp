@@ -1914,12 +1914,12 @@ public:
     /// after it is added: the batch form of add() for a host that acts on each decision as it
     /// comes (cancel at once, send to review). Like add_all, it reads and normalises a few
     /// records ahead so that their index reads can overlap (whether that beats the plain loop
-    /// depends on the machine: docs/duplicates.md). Unlike add_all, nothing is checked up front: if a record is invalid (or
-    /// reading it throws), the records before it are added and reported, then the exception
-    /// propagates (what the loop would leave); if `on_added` throws, the records after the one
-    /// it was called for are not added. `on_added` may call this engine's add, add_each or
-    /// resolve (the records in flight hold their own copies and re-read the index when they
-    /// are added, so the answer is that of the loop with the same calls); it must not move or
+    /// depends on the machine: docs/duplicates.md). Unlike add_all, nothing is checked up front: if
+    /// a record is invalid (or reading it throws), the records before it are added and reported,
+    /// then the exception propagates (what the loop would leave); if `on_added` throws, the records
+    /// after the one it was called for are not added. `on_added` may call this engine's add,
+    /// add_each or resolve (the records in flight hold their own copies and re-read the index when
+    /// they are added, so the answer is that of the loop with the same calls); it must not move or
     /// destroy the engine, nor change records of the range (a few records ahead have already
     /// been read). O(n + total candidates).
     template <std::ranges::forward_range R, class Sink, class Proj = std::identity>
