@@ -103,9 +103,9 @@ struct draw_options {
     /// Largest party accepted; larger parties are refused as invalid input.
     std::int64_t max_party = 20;
     /// Refuse duplicate entrant ids anywhere in the input (an exact O(n) check with about 9
-    /// bytes of scratch per entrant; see docs/draw.md for its cost). A host whose ids are
-    /// unique by construction (a primary key) may turn it off; duplicates among the
-    /// candidates are refused even then.
+    /// bytes of scratch per entrant, which a draw_workspace keeps from draw to draw; see
+    /// docs/draw.md for its cost). A host whose ids are unique by construction (a primary key)
+    /// may turn it off; duplicates among the candidates are refused even then.
     bool check_duplicate_ids = true;
     /// Seniority policy only: the share s in [0, 1] of each port's persons that goes to the
     /// oldest registrations (round(s x persons), see seniority_persons).
