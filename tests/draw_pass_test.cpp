@@ -90,7 +90,8 @@ std::vector<std::uint64_t> repeated_by_count(const std::vector<std::uint64_t>& k
 
 std::vector<std::uint64_t> repeated_by_finder(const std::vector<std::uint64_t>& keys,
                                               std::size_t expected) {
-    cbpq::detail::repeated_key_finder f(expected);
+    cbpq::detail::key_scratch scratch;
+    cbpq::detail::repeated_key_finder f(expected, scratch);
     // Uneven chunks, as the pass adds them.
     std::size_t i = 0;
     std::size_t step = 1;
@@ -172,6 +173,51 @@ TEST_CASE("draw pass: the repeated-key finder is exact") {
         CHECK(repeated_by_finder(keys, 100) == want);
         CHECK(repeated_by_finder(keys, keys.size()) == want);
         CHECK(repeated_by_finder(keys, 0) == want);
+    }
+}
+
+TEST_CASE("draw pass: the repeated-key finder is exact on a reused scratch of any size") {
+    std::mt19937_64 g(12);
+    cbpq::detail::key_scratch scratch;
+    // Growing, shrinking (a store much larger than needed: long regions), slightly growing (the
+    // store reused with less slack) and crowded (overflow into a reused overflow list).
+    const std::size_t sizes[] = {5000, 200000, 300, 70000, 74000, 0, 90000, 3000};
+    std::size_t previous_region = 0;
+    for (std::size_t step = 0; step < std::size(sizes); ++step) {
+        const std::size_t n = sizes[step];
+        CAPTURE(n);
+        std::vector<std::uint64_t> keys(n);
+        for (auto& k : keys) {
+            k = g();
+        }
+        if (n > 10) {
+            keys[n / 3] = keys[n / 2];
+            keys[n - 1] = keys[0];
+        }
+        if (step == 6) {
+            for (std::size_t i = 0; i < 8000; ++i) { // all in partition 0, some repeated
+                keys[i] = g() % 3000;
+            }
+        }
+        const auto want = repeated_by_count(keys);
+        cbpq::detail::repeated_key_finder f(n, scratch);
+        if (step == 2) {
+            CHECK(f.region() > 10000); // the 200,000-key store, reused for 300 keys
+        }
+        if (step == 4) {
+            CHECK(f.region() == previous_region); // the store reused
+        }
+        previous_region = f.region();
+        std::size_t i = 0;
+        while (i < n) {
+            const std::size_t m = std::min<std::size_t>(256, n - i);
+            f.add(keys.data() + i, m);
+            i += m;
+        }
+        CHECK(f.finish() == want);
+        if (n > 10) {
+            CHECK(!want.empty());
+        }
     }
 }
 

@@ -89,6 +89,11 @@ inline constexpr double min_weight = 0x1p-100;
 /// - strict: stop the walk at the first party that does not fit.
 enum class fill_rule : std::uint8_t { skip, strict };
 
+class draw_workspace;
+namespace detail {
+key_scratch* scratch_of(draw_workspace& ws) noexcept;
+} // namespace detail
+
 /// Options of a draw. Small value type.
 struct draw_options {
     draw_policy policy = draw_policy::uniform;
@@ -98,9 +103,9 @@ struct draw_options {
     /// Largest party accepted; larger parties are refused as invalid input.
     std::int64_t max_party = 20;
     /// Refuse duplicate entrant ids anywhere in the input (an exact O(n) check with about 9
-    /// bytes of scratch per entrant; see docs/draw.md for its cost). A host whose ids are
-    /// unique by construction (a primary key) may turn it off; duplicates among the
-    /// candidates are refused even then.
+    /// bytes of scratch per entrant, which a draw_workspace keeps from draw to draw; see
+    /// docs/draw.md for its cost). A host whose ids are unique by construction (a primary key)
+    /// may turn it off; duplicates among the candidates are refused even then.
     bool check_duplicate_ids = true;
     /// Seniority policy only: the share s in [0, 1] of each port's persons that goes to the
     /// oldest registrations (round(s x persons), see seniority_persons).
@@ -113,6 +118,54 @@ struct draw_options {
 
     friend bool operator==(const draw_options&, const draw_options&) = default;
 };
+
+/// Scratch memory for a host that draws repeatedly (one draw a day per label, for years):
+/// pass the same workspace to every draw and the exact duplicate-id check reuses its store
+/// (about 8 bytes per entrant, the only scratch of a draw that grows with the pool) instead of
+/// allocating it, and having the kernel fault it in page by page, on every call. Every draw
+/// function that reads the pool (draw, collect_draw, draw_seniority, draw_weighted,
+/// draw_aging, draw_preferences and their collect_ forms) has an overload taking one as its
+/// last argument. Results are the same with or without a workspace, whatever it served
+/// before (docs/draw.md, "Reusing scratch memory").
+///
+/// It keeps the store of the largest pool it has served (a store is reused for pools up to a
+/// few per cent larger than the one it was made for; a larger pool replaces it) until clear()
+/// or destruction; draws with check_duplicate_ids = false leave it untouched. A draw that
+/// throws leaves it ready for the next. Not thread-safe: concurrent draws need one workspace
+/// each (a workspace may move between threads between draws). Movable, not copyable.
+class draw_workspace {
+public:
+    draw_workspace() noexcept = default;
+    draw_workspace(const draw_workspace&) = delete;
+    draw_workspace& operator=(const draw_workspace&) = delete;
+    draw_workspace(draw_workspace&&) noexcept = default;
+    draw_workspace& operator=(draw_workspace&&) noexcept = default;
+    ~draw_workspace() = default;
+
+    /// Makes room for a pool of `entrants` now and touches every page of it, so that the first
+    /// draw of that size (or a little larger) pays for no fresh memory. O(entrants). Throws
+    /// std::bad_alloc if the memory cannot be had; the workspace remains usable.
+    void reserve(std::size_t entrants) {
+        detail::repeated_key_finder sizer(entrants, keys_);
+        sizer.reserve_table();
+        std::memset(keys_.store.data(), 0, keys_.store.size() * sizeof(std::uint64_t));
+        keys_.table.assign(keys_.table.capacity(), 0);
+    }
+
+    /// Bytes of scratch memory held. O(1), noexcept.
+    [[nodiscard]] std::size_t bytes() const noexcept { return keys_.bytes(); }
+
+    /// Releases all scratch memory; the workspace stays usable. noexcept.
+    void clear() noexcept { keys_.clear(); }
+
+private:
+    friend detail::key_scratch* detail::scratch_of(draw_workspace& ws) noexcept;
+    detail::key_scratch keys_;
+};
+
+namespace detail {
+inline key_scratch* scratch_of(draw_workspace& ws) noexcept { return &ws.keys_; }
+} // namespace detail
 
 /// Why an entrant was not selected.
 /// - did_not_fit: the walk reached it while the port still had room, but not for this party
@@ -884,7 +937,8 @@ struct key_order {
 template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj, class Order>
 [[nodiscard]] auto collect_ordered(const R& entrants, const day_capacity& capacity,
                                    const draw_key& key, const draw_options& options, IdProj id_proj,
-                                   PortProj port_proj, PartyProj party_proj, const Order& order) {
+                                   PortProj port_proj, PartyProj party_proj, const Order& order,
+                                   key_scratch* scratch) {
     using ref = std::ranges::range_reference_t<const R>;
     using raw_id = std::remove_cvref_t<std::invoke_result_t<IdProj&, ref>>;
     static_assert(entrant_id<raw_id>, "the id projection must give an integer or a string");
@@ -971,7 +1025,7 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
     };
 
     const std::uint64_t count =
-        detail::keyed_pass(entrants, key, id_proj, options.check_duplicate_ids, place);
+        detail::keyed_pass(entrants, key, id_proj, options.check_duplicate_ids, scratch, place);
 
     draw_partial<Id> out;
     out.key_bytes = key.bytes();
@@ -1011,8 +1065,19 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
                                 const draw_key& key, const draw_options& options, IdProj id_proj,
                                 PortProj port_proj, PartyProj party_proj) {
     return detail::collect_ordered(entrants, capacity, key, options, std::move(id_proj),
-                                   std::move(port_proj), std::move(party_proj),
-                                   detail::key_order{});
+                                   std::move(port_proj), std::move(party_proj), detail::key_order{},
+                                   nullptr);
+}
+
+/// collect_draw with the scratch memory of `workspace` (see draw_workspace): the same result.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj>
+[[nodiscard]] auto collect_draw(const R& entrants, const day_capacity& capacity,
+                                const draw_key& key, const draw_options& options, IdProj id_proj,
+                                PortProj port_proj, PartyProj party_proj,
+                                draw_workspace& workspace) {
+    return detail::collect_ordered(entrants, capacity, key, options, std::move(id_proj),
+                                   std::move(port_proj), std::move(party_proj), detail::key_order{},
+                                   detail::scratch_of(workspace));
 }
 
 /// Merges the partial draws of two disjoint shards into the partial of their union: per
@@ -1210,6 +1275,18 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
     return finish_draw(partial, capacity, key, options);
 }
 
+/// The draw with the scratch memory of `workspace` (see draw_workspace): the same result,
+/// without allocating the duplicate check's store afresh when the workspace already holds one
+/// large enough.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj>
+[[nodiscard]] auto draw(const R& entrants, const day_capacity& capacity, const draw_key& key,
+                        const draw_options& options, IdProj id_proj, PortProj port_proj,
+                        PartyProj party_proj, draw_workspace& workspace) {
+    auto partial = collect_draw(entrants, capacity, key, options, std::move(id_proj),
+                                std::move(port_proj), std::move(party_proj), workspace);
+    return finish_draw(partial, capacity, key, options);
+}
+
 /// The draw over records read through entrant_traits (members .id, .port, .party by
 /// default).
 template <std::ranges::forward_range R>
@@ -1220,6 +1297,16 @@ template <std::ranges::forward_range R>
                 detail::traits_party<T>{});
 }
 
+/// The draw over records read through entrant_traits, with the scratch memory of `workspace`
+/// (see draw_workspace): the same result.
+template <std::ranges::forward_range R>
+[[nodiscard]] auto draw(const R& entrants, const day_capacity& capacity, const draw_key& key,
+                        const draw_options& options, draw_workspace& workspace) {
+    using T = detail::record_t<R>;
+    return draw(entrants, capacity, key, options, detail::traits_id<T>{}, detail::traits_port<T>{},
+                detail::traits_party<T>{}, workspace);
+}
+
 /// Pass one through entrant_traits (see collect_draw).
 template <std::ranges::forward_range R>
 [[nodiscard]] auto collect_draw(const R& entrants, const day_capacity& capacity,
@@ -1227,6 +1314,17 @@ template <std::ranges::forward_range R>
     using T = detail::record_t<R>;
     return collect_draw(entrants, capacity, key, options, detail::traits_id<T>{},
                         detail::traits_port<T>{}, detail::traits_party<T>{});
+}
+
+/// Pass one through entrant_traits, with the scratch memory of `workspace` (see
+/// draw_workspace): the same result.
+template <std::ranges::forward_range R>
+[[nodiscard]] auto collect_draw(const R& entrants, const day_capacity& capacity,
+                                const draw_key& key, const draw_options& options,
+                                draw_workspace& workspace) {
+    using T = detail::record_t<R>;
+    return collect_draw(entrants, capacity, key, options, detail::traits_id<T>{},
+                        detail::traits_port<T>{}, detail::traits_party<T>{}, workspace);
 }
 
 /// Persons of port `p` reserved for seniority under share `share`: the IEEE-754 double
@@ -1328,25 +1426,23 @@ void trim_senior(std::vector<seniority_candidate<Id>>& v, std::size_t limit) {
 
 } // namespace detail
 
-/// Pass one of a seniority draw (options.policy == seniority) over one shard: the uniform
-/// pass one (collect_draw, which validates every entrant) plus a second pass that keeps, per
-/// port and party size, the oldest registrations. `registered_proj` gives an integer day
-/// number (days since 1970-01-01, or any consistent count). O(n) time; memory bounded by
-/// capacity. Throws invalid_input naming the record and field; nothing is returned then.
+namespace detail {
+
+// collect_seniority, its scratch memory from `scratch` (see keyed_pass).
 template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj,
           class RegProj>
-[[nodiscard]] auto collect_seniority(const R& entrants, const day_capacity& capacity,
-                                     const draw_key& key, const draw_options& options,
-                                     IdProj id_proj, PortProj port_proj, PartyProj party_proj,
-                                     RegProj registered_proj) {
+[[nodiscard]] auto collect_seniority_in(const R& entrants, const day_capacity& capacity,
+                                        const draw_key& key, const draw_options& options,
+                                        IdProj id_proj, PortProj port_proj, PartyProj party_proj,
+                                        RegProj registered_proj, key_scratch* scratch) {
     using ref = std::ranges::range_reference_t<const R>;
     using reg_t = std::remove_cvref_t<std::invoke_result_t<RegProj&, ref>>;
     static_assert(std::integral<reg_t>, "the registered projection must give an integer day");
     using port_t = std::remove_cvref_t<std::invoke_result_t<PortProj&, ref>>;
     detail::validate_seniority(capacity, options);
-    auto lottery =
-        collect_draw(entrants, capacity, key, detail::seniority_lottery_options(capacity, options),
-                     id_proj, port_proj, party_proj);
+    auto lottery = detail::collect_ordered(entrants, capacity, key,
+                                           detail::seniority_lottery_options(capacity, options),
+                                           id_proj, port_proj, party_proj, key_order{}, scratch);
     using Id = stored_id_t<std::remove_cvref_t<std::invoke_result_t<IdProj&, ref>>>;
     using Cand = seniority_candidate<Id>;
     seniority_partial<Id> out;
@@ -1399,6 +1495,37 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
     }
     out.lottery = std::move(lottery);
     return out;
+}
+
+} // namespace detail
+
+/// Pass one of a seniority draw (options.policy == seniority) over one shard: the uniform
+/// pass one (collect_draw, which validates every entrant) plus a second pass that keeps, per
+/// port and party size, the oldest registrations. `registered_proj` gives an integer day
+/// number (days since 1970-01-01, or any consistent count). O(n) time; memory bounded by
+/// capacity. Throws invalid_input naming the record and field; nothing is returned then.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj,
+          class RegProj>
+[[nodiscard]] auto collect_seniority(const R& entrants, const day_capacity& capacity,
+                                     const draw_key& key, const draw_options& options,
+                                     IdProj id_proj, PortProj port_proj, PartyProj party_proj,
+                                     RegProj registered_proj) {
+    return detail::collect_seniority_in(entrants, capacity, key, options, std::move(id_proj),
+                                        std::move(port_proj), std::move(party_proj),
+                                        std::move(registered_proj), nullptr);
+}
+
+/// collect_seniority with the scratch memory of `workspace` (see draw_workspace): the same
+/// result.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj,
+          class RegProj>
+[[nodiscard]] auto collect_seniority(const R& entrants, const day_capacity& capacity,
+                                     const draw_key& key, const draw_options& options,
+                                     IdProj id_proj, PortProj port_proj, PartyProj party_proj,
+                                     RegProj registered_proj, draw_workspace& workspace) {
+    return detail::collect_seniority_in(entrants, capacity, key, options, std::move(id_proj),
+                                        std::move(port_proj), std::move(party_proj),
+                                        std::move(registered_proj), detail::scratch_of(workspace));
 }
 
 /// Merges the seniority partials of two disjoint shards (see merge_partials). Commutative and
@@ -1535,6 +1662,20 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
     return finish_seniority(partial, capacity, key, options);
 }
 
+/// The seniority draw with the scratch memory of `workspace` (see draw_workspace): the same
+/// result.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj,
+          class RegProj>
+[[nodiscard]] auto draw_seniority(const R& entrants, const day_capacity& capacity,
+                                  const draw_key& key, const draw_options& options, IdProj id_proj,
+                                  PortProj port_proj, PartyProj party_proj, RegProj registered_proj,
+                                  draw_workspace& workspace) {
+    auto partial = collect_seniority(entrants, capacity, key, options, std::move(id_proj),
+                                     std::move(port_proj), std::move(party_proj),
+                                     std::move(registered_proj), workspace);
+    return finish_seniority(partial, capacity, key, options);
+}
+
 /// Puts a seniority partial in its canonical order: the lottery part as sort_partial does, and
 /// each seniority bucket by (registered, key, id). O(c log c).
 template <class Id>
@@ -1560,6 +1701,19 @@ requires registered_entrant<detail::record_t<R>>
                              detail::traits_registered<T>{});
 }
 
+/// collect_seniority through entrant_traits, with the scratch memory of `workspace` (see
+/// draw_workspace): the same result.
+template <std::ranges::forward_range R>
+requires registered_entrant<detail::record_t<R>>
+[[nodiscard]] auto collect_seniority(const R& entrants, const day_capacity& capacity,
+                                     const draw_key& key, const draw_options& options,
+                                     draw_workspace& workspace) {
+    using T = detail::record_t<R>;
+    return collect_seniority(entrants, capacity, key, options, detail::traits_id<T>{},
+                             detail::traits_port<T>{}, detail::traits_party<T>{},
+                             detail::traits_registered<T>{}, workspace);
+}
+
 /// The seniority draw over records read through entrant_traits, the registration day from
 /// entrant_traits<T>::registered (see draw_seniority): the same result as the projection form
 /// given the same fields.
@@ -1571,6 +1725,19 @@ requires registered_entrant<detail::record_t<R>>
     return draw_seniority(entrants, capacity, key, options, detail::traits_id<T>{},
                           detail::traits_port<T>{}, detail::traits_party<T>{},
                           detail::traits_registered<T>{});
+}
+
+/// draw_seniority through entrant_traits, with the scratch memory of `workspace` (see
+/// draw_workspace): the same result.
+template <std::ranges::forward_range R>
+requires registered_entrant<detail::record_t<R>>
+[[nodiscard]] auto draw_seniority(const R& entrants, const day_capacity& capacity,
+                                  const draw_key& key, const draw_options& options,
+                                  draw_workspace& workspace) {
+    using T = detail::record_t<R>;
+    return draw_seniority(entrants, capacity, key, options, detail::traits_id<T>{},
+                          detail::traits_port<T>{}, detail::traits_party<T>{},
+                          detail::traits_registered<T>{}, workspace);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1766,18 +1933,15 @@ inline void check_weighted_policy(const draw_options& o) {
 
 } // namespace detail
 
-/// Pass one of a weighted draw (options.policy == weighted) over one shard: the pass one of
-/// collect_draw (same validation, same keyed lanes, same duplicate check) with each entrant
-/// ordered by weighted_value(key, weight) instead of its key. `weight_proj` gives a number
-/// (integer or floating); weights must be finite and in [min_weight, max_weight], else
-/// invalid_input names the entrant and the field `weight`. O(n) time; memory bounded by
-/// capacity; nothing is returned on bad input.
+namespace detail {
+
+// collect_weighted, its scratch memory from `scratch` (see keyed_pass).
 template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj,
           class WeightProj>
-[[nodiscard]] auto collect_weighted(const R& entrants, const day_capacity& capacity,
-                                    const draw_key& key, const draw_options& options,
-                                    IdProj id_proj, PortProj port_proj, PartyProj party_proj,
-                                    WeightProj weight_proj) {
+[[nodiscard]] auto collect_weighted_in(const R& entrants, const day_capacity& capacity,
+                                       const draw_key& key, const draw_options& options,
+                                       IdProj id_proj, PortProj port_proj, PartyProj party_proj,
+                                       WeightProj weight_proj, key_scratch* scratch) {
     using ref = std::ranges::range_reference_t<const R>;
     using weight_t = std::remove_cvref_t<std::invoke_result_t<WeightProj&, ref>>;
     static_assert(std::is_arithmetic_v<weight_t>, "the weight projection must give a number");
@@ -1793,21 +1957,17 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
     };
     auto part = detail::collect_ordered(
         entrants, capacity, key, options, id_proj, port_proj, party_proj,
-        detail::weight_order<decltype(weight_of)>{draw_policy::weighted, weight_of});
+        detail::weight_order<decltype(weight_of)>{draw_policy::weighted, weight_of}, scratch);
     return detail::to_weighted_partial(std::move(part), key);
 }
 
-/// Pass one of an aging draw (options.policy == aging): the weighted pass one with each
-/// entrant's weight options.aging.weight(options.draw_day - registered), `registered_proj`
-/// giving an integer day number (days since 1970-01-01). A registration after the draw day
-/// (or more than 2^40 days before it) is refused with invalid_input naming the entrant and
-/// the field `registered`. O(n) time; memory bounded by capacity.
+// collect_aging, its scratch memory from `scratch` (see keyed_pass).
 template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj,
           class RegProj>
-[[nodiscard]] auto collect_aging(const R& entrants, const day_capacity& capacity,
-                                 const draw_key& key, const draw_options& options, IdProj id_proj,
-                                 PortProj port_proj, PartyProj party_proj,
-                                 RegProj registered_proj) {
+[[nodiscard]] auto collect_aging_in(const R& entrants, const day_capacity& capacity,
+                                    const draw_key& key, const draw_options& options,
+                                    IdProj id_proj, PortProj port_proj, PartyProj party_proj,
+                                    RegProj registered_proj, key_scratch* scratch) {
     using ref = std::ranges::range_reference_t<const R>;
     using reg_t = std::remove_cvref_t<std::invoke_result_t<RegProj&, ref>>;
     static_assert(std::integral<reg_t>, "the registered projection must give an integer day");
@@ -1830,8 +1990,68 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
     };
     auto part = detail::collect_ordered(
         entrants, capacity, key, options, id_proj, port_proj, party_proj,
-        detail::weight_order<decltype(weight_of)>{draw_policy::aging, weight_of});
+        detail::weight_order<decltype(weight_of)>{draw_policy::aging, weight_of}, scratch);
     return detail::to_weighted_partial(std::move(part), key);
+}
+
+} // namespace detail
+
+/// Pass one of a weighted draw (options.policy == weighted) over one shard: the pass one of
+/// collect_draw (same validation, same keyed lanes, same duplicate check) with each entrant
+/// ordered by weighted_value(key, weight) instead of its key. `weight_proj` gives a number
+/// (integer or floating); weights must be finite and in [min_weight, max_weight], else
+/// invalid_input names the entrant and the field `weight`. O(n) time; memory bounded by
+/// capacity; nothing is returned on bad input.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj,
+          class WeightProj>
+[[nodiscard]] auto collect_weighted(const R& entrants, const day_capacity& capacity,
+                                    const draw_key& key, const draw_options& options,
+                                    IdProj id_proj, PortProj port_proj, PartyProj party_proj,
+                                    WeightProj weight_proj) {
+    return detail::collect_weighted_in(entrants, capacity, key, options, std::move(id_proj),
+                                       std::move(port_proj), std::move(party_proj),
+                                       std::move(weight_proj), nullptr);
+}
+
+/// collect_weighted with the scratch memory of `workspace` (see draw_workspace): the same
+/// result.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj,
+          class WeightProj>
+[[nodiscard]] auto collect_weighted(const R& entrants, const day_capacity& capacity,
+                                    const draw_key& key, const draw_options& options,
+                                    IdProj id_proj, PortProj port_proj, PartyProj party_proj,
+                                    WeightProj weight_proj, draw_workspace& workspace) {
+    return detail::collect_weighted_in(entrants, capacity, key, options, std::move(id_proj),
+                                       std::move(port_proj), std::move(party_proj),
+                                       std::move(weight_proj), detail::scratch_of(workspace));
+}
+
+/// Pass one of an aging draw (options.policy == aging): the weighted pass one with each
+/// entrant's weight options.aging.weight(options.draw_day - registered), `registered_proj`
+/// giving an integer day number (days since 1970-01-01). A registration after the draw day
+/// (or more than 2^40 days before it) is refused with invalid_input naming the entrant and
+/// the field `registered`. O(n) time; memory bounded by capacity.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj,
+          class RegProj>
+[[nodiscard]] auto collect_aging(const R& entrants, const day_capacity& capacity,
+                                 const draw_key& key, const draw_options& options, IdProj id_proj,
+                                 PortProj port_proj, PartyProj party_proj,
+                                 RegProj registered_proj) {
+    return detail::collect_aging_in(entrants, capacity, key, options, std::move(id_proj),
+                                    std::move(port_proj), std::move(party_proj),
+                                    std::move(registered_proj), nullptr);
+}
+
+/// collect_aging with the scratch memory of `workspace` (see draw_workspace): the same result.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj,
+          class RegProj>
+[[nodiscard]] auto collect_aging(const R& entrants, const day_capacity& capacity,
+                                 const draw_key& key, const draw_options& options, IdProj id_proj,
+                                 PortProj port_proj, PartyProj party_proj, RegProj registered_proj,
+                                 draw_workspace& workspace) {
+    return detail::collect_aging_in(entrants, capacity, key, options, std::move(id_proj),
+                                    std::move(port_proj), std::move(party_proj),
+                                    std::move(registered_proj), detail::scratch_of(workspace));
 }
 
 /// Merges the weighted partials of two disjoint shards into the partial of their union: per
@@ -1947,6 +2167,20 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
     return finish_weighted(partial, capacity, key, options);
 }
 
+/// The weighted draw with the scratch memory of `workspace` (see draw_workspace): the same
+/// result.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj,
+          class WeightProj>
+[[nodiscard]] auto draw_weighted(const R& entrants, const day_capacity& capacity,
+                                 const draw_key& key, const draw_options& options, IdProj id_proj,
+                                 PortProj port_proj, PartyProj party_proj, WeightProj weight_proj,
+                                 draw_workspace& workspace) {
+    auto partial =
+        collect_weighted(entrants, capacity, key, options, std::move(id_proj), std::move(port_proj),
+                         std::move(party_proj), std::move(weight_proj), workspace);
+    return finish_weighted(partial, capacity, key, options);
+}
+
 /// The aging draw (options.policy == aging): the weighted draw with each entrant's weight
 /// options.aging.weight(options.draw_day - registered). See collect_aging and draw_weighted.
 template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj,
@@ -1957,6 +2191,20 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
     auto partial =
         collect_aging(entrants, capacity, key, options, std::move(id_proj), std::move(port_proj),
                       std::move(party_proj), std::move(registered_proj));
+    return finish_weighted(partial, capacity, key, options);
+}
+
+/// The aging draw with the scratch memory of `workspace` (see draw_workspace): the same
+/// result.
+template <std::ranges::forward_range R, class IdProj, class PortProj, class PartyProj,
+          class RegProj>
+[[nodiscard]] auto draw_aging(const R& entrants, const day_capacity& capacity, const draw_key& key,
+                              const draw_options& options, IdProj id_proj, PortProj port_proj,
+                              PartyProj party_proj, RegProj registered_proj,
+                              draw_workspace& workspace) {
+    auto partial =
+        collect_aging(entrants, capacity, key, options, std::move(id_proj), std::move(port_proj),
+                      std::move(party_proj), std::move(registered_proj), workspace);
     return finish_weighted(partial, capacity, key, options);
 }
 
@@ -1984,6 +2232,19 @@ requires weighted_entrant<detail::record_t<R>>
                             detail::traits_weight<T>{});
 }
 
+/// collect_weighted through entrant_traits, with the scratch memory of `workspace` (see
+/// draw_workspace): the same result.
+template <std::ranges::forward_range R>
+requires weighted_entrant<detail::record_t<R>>
+[[nodiscard]] auto collect_weighted(const R& entrants, const day_capacity& capacity,
+                                    const draw_key& key, const draw_options& options,
+                                    draw_workspace& workspace) {
+    using T = detail::record_t<R>;
+    return collect_weighted(entrants, capacity, key, options, detail::traits_id<T>{},
+                            detail::traits_port<T>{}, detail::traits_party<T>{},
+                            detail::traits_weight<T>{}, workspace);
+}
+
 /// The weighted draw over records read through entrant_traits, the weight from
 /// entrant_traits<T>::weight (see draw_weighted).
 template <std::ranges::forward_range R>
@@ -1994,6 +2255,19 @@ requires weighted_entrant<detail::record_t<R>>
     return draw_weighted(entrants, capacity, key, options, detail::traits_id<T>{},
                          detail::traits_port<T>{}, detail::traits_party<T>{},
                          detail::traits_weight<T>{});
+}
+
+/// draw_weighted through entrant_traits, with the scratch memory of `workspace` (see
+/// draw_workspace): the same result.
+template <std::ranges::forward_range R>
+requires weighted_entrant<detail::record_t<R>>
+[[nodiscard]] auto draw_weighted(const R& entrants, const day_capacity& capacity,
+                                 const draw_key& key, const draw_options& options,
+                                 draw_workspace& workspace) {
+    using T = detail::record_t<R>;
+    return draw_weighted(entrants, capacity, key, options, detail::traits_id<T>{},
+                         detail::traits_port<T>{}, detail::traits_party<T>{},
+                         detail::traits_weight<T>{}, workspace);
 }
 
 /// Pass one of an aging draw over records read through entrant_traits, the registration day
@@ -2008,6 +2282,19 @@ requires registered_entrant<detail::record_t<R>>
                          detail::traits_registered<T>{});
 }
 
+/// collect_aging through entrant_traits, with the scratch memory of `workspace` (see
+/// draw_workspace): the same result.
+template <std::ranges::forward_range R>
+requires registered_entrant<detail::record_t<R>>
+[[nodiscard]] auto collect_aging(const R& entrants, const day_capacity& capacity,
+                                 const draw_key& key, const draw_options& options,
+                                 draw_workspace& workspace) {
+    using T = detail::record_t<R>;
+    return collect_aging(entrants, capacity, key, options, detail::traits_id<T>{},
+                         detail::traits_port<T>{}, detail::traits_party<T>{},
+                         detail::traits_registered<T>{}, workspace);
+}
+
 /// The aging draw over records read through entrant_traits, the registration day from
 /// entrant_traits<T>::registered (see draw_aging).
 template <std::ranges::forward_range R>
@@ -2018,6 +2305,18 @@ requires registered_entrant<detail::record_t<R>>
     return draw_aging(entrants, capacity, key, options, detail::traits_id<T>{},
                       detail::traits_port<T>{}, detail::traits_party<T>{},
                       detail::traits_registered<T>{});
+}
+
+/// draw_aging through entrant_traits, with the scratch memory of `workspace` (see
+/// draw_workspace): the same result.
+template <std::ranges::forward_range R>
+requires registered_entrant<detail::record_t<R>>
+[[nodiscard]] auto draw_aging(const R& entrants, const day_capacity& capacity, const draw_key& key,
+                              const draw_options& options, draw_workspace& workspace) {
+    using T = detail::record_t<R>;
+    return draw_aging(entrants, capacity, key, options, detail::traits_id<T>{},
+                      detail::traits_port<T>{}, detail::traits_party<T>{},
+                      detail::traits_registered<T>{}, workspace);
 }
 
 CBPQ_END_NAMESPACE

@@ -28,6 +28,7 @@ class recurrence;
 class set_aside_policy;
 
 struct draw_options;
+class draw_workspace;
 template <class Id>
 class draw_result;
 template <class Id>

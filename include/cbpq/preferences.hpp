@@ -476,18 +476,14 @@ inline void validate_preferences_setup(const day_capacity& capacity, const draw_
 
 } // namespace detail
 
-/// Pass one of a preferences draw over one shard (or the whole pool): validates every entrant,
-/// computes its key and keeps, per (port set, party size) class, the entrants that can still
-/// matter (see preferences_partial). `id_proj` gives an entrant_id, `prefs_proj` a range of
-/// port names or capacity indexes (best first), `party_proj` an integer party size.
-/// O(n (1 + list length)) time; memory bounded by capacity times the number of classes, plus
-/// about 2 bytes per entrant while duplicate ids are checked. Throws invalid_input naming the
-/// entrant and the field (`preferences`: empty list, unknown port, a port listed twice;
-/// `party`; `id`: duplicate); nothing is returned then.
+namespace detail {
+
+// collect_preferences, its scratch memory from `scratch` (see keyed_pass).
 template <std::ranges::forward_range R, class IdProj, class PrefProj, class PartyProj>
-[[nodiscard]] auto collect_preferences(const R& entrants, const day_capacity& capacity,
-                                       const draw_key& key, const draw_options& options,
-                                       IdProj id_proj, PrefProj prefs_proj, PartyProj party_proj) {
+[[nodiscard]] auto collect_preferences_in(const R& entrants, const day_capacity& capacity,
+                                          const draw_key& key, const draw_options& options,
+                                          IdProj id_proj, PrefProj prefs_proj, PartyProj party_proj,
+                                          key_scratch* scratch) {
     using ref = std::ranges::range_reference_t<const R>;
     using raw_id = std::remove_cvref_t<std::invoke_result_t<IdProj&, ref>>;
     static_assert(entrant_id<raw_id>, "the id projection must give an integer or a string");
@@ -510,7 +506,7 @@ template <std::ranges::forward_range R, class IdProj, class PrefProj, class Part
     std::vector<std::uint32_t> list;
     std::vector<std::uint32_t> set;
     const std::uint64_t count = detail::keyed_pass(
-        entrants, key, id_proj, options.check_duplicate_ids, [&](It at, std::uint64_t k) {
+        entrants, key, id_proj, options.check_duplicate_ids, scratch, [&](It at, std::uint64_t k) {
             const auto& id = std::invoke(id_proj, *at);
             detail::read_preferences(std::invoke(prefs_proj, *at), id, capacity, lookup, list, set,
                                      true);
@@ -560,6 +556,36 @@ template <std::ranges::forward_range R, class IdProj, class PrefProj, class Part
         return a.ports != b.ports ? a.ports < b.ports : a.party < b.party;
     });
     return out;
+}
+
+} // namespace detail
+
+/// Pass one of a preferences draw over one shard (or the whole pool): validates every entrant,
+/// computes its key and keeps, per (port set, party size) class, the entrants that can still
+/// matter (see preferences_partial). `id_proj` gives an entrant_id, `prefs_proj` a range of
+/// port names or capacity indexes (best first), `party_proj` an integer party size.
+/// O(n (1 + list length)) time; memory bounded by capacity times the number of classes, plus
+/// about 2 bytes per entrant while duplicate ids are checked. Throws invalid_input naming the
+/// entrant and the field (`preferences`: empty list, unknown port, a port listed twice;
+/// `party`; `id`: duplicate); nothing is returned then.
+template <std::ranges::forward_range R, class IdProj, class PrefProj, class PartyProj>
+[[nodiscard]] auto collect_preferences(const R& entrants, const day_capacity& capacity,
+                                       const draw_key& key, const draw_options& options,
+                                       IdProj id_proj, PrefProj prefs_proj, PartyProj party_proj) {
+    return detail::collect_preferences_in(entrants, capacity, key, options, std::move(id_proj),
+                                          std::move(prefs_proj), std::move(party_proj), nullptr);
+}
+
+/// collect_preferences with the scratch memory of `workspace` (see draw_workspace in
+/// draw.hpp): the same result.
+template <std::ranges::forward_range R, class IdProj, class PrefProj, class PartyProj>
+[[nodiscard]] auto collect_preferences(const R& entrants, const day_capacity& capacity,
+                                       const draw_key& key, const draw_options& options,
+                                       IdProj id_proj, PrefProj prefs_proj, PartyProj party_proj,
+                                       draw_workspace& workspace) {
+    return detail::collect_preferences_in(entrants, capacity, key, options, std::move(id_proj),
+                                          std::move(prefs_proj), std::move(party_proj),
+                                          detail::scratch_of(workspace));
 }
 
 /// Merges the partials of two disjoint shards into the partial of their union: per class,
@@ -677,7 +703,7 @@ namespace detail {
 template <class R, class IdProj, class PrefProj, class PartyProj>
 auto draw_preferences_prefix(const R& entrants, const day_capacity& capacity, const draw_key& key,
                              const draw_options& options, IdProj& id_proj, PrefProj& prefs_proj,
-                             PartyProj& party_proj, std::size_t budget) {
+                             PartyProj& party_proj, std::size_t budget, key_scratch* scratch) {
     using ref = std::ranges::range_reference_t<const R>;
     using raw_id = std::remove_cvref_t<std::invoke_result_t<IdProj&, ref>>;
     using Id = stored_id_t<raw_id>;
@@ -699,7 +725,7 @@ auto draw_preferences_prefix(const R& entrants, const day_capacity& capacity, co
     std::vector<std::uint32_t> list;
     std::vector<std::uint32_t> set;
     const std::uint64_t count = keyed_pass(
-        entrants, key, id_proj, options.check_duplicate_ids, [&](It at, std::uint64_t k) {
+        entrants, key, id_proj, options.check_duplicate_ids, scratch, [&](It at, std::uint64_t k) {
             const auto& id = std::invoke(id_proj, *at);
             read_preferences(std::invoke(prefs_proj, *at), id, capacity, lookup, list, set, false);
             const auto party = static_cast<std::int64_t>(std::invoke(party_proj, *at));
@@ -748,6 +774,45 @@ auto draw_preferences_prefix(const R& entrants, const day_capacity& capacity, co
 
 } // namespace detail
 
+namespace detail {
+
+// draw_preferences, its scratch memory from `scratch` (see keyed_pass).
+template <std::ranges::forward_range R, class IdProj, class PrefProj, class PartyProj>
+[[nodiscard]] auto draw_preferences_in(const R& entrants, const day_capacity& capacity,
+                                       const draw_key& key, const draw_options& options,
+                                       IdProj& id_proj, PrefProj& prefs_proj, PartyProj& party_proj,
+                                       key_scratch* scratch) {
+    using ref = std::ranges::range_reference_t<const R>;
+    using raw_id = std::remove_cvref_t<std::invoke_result_t<IdProj&, ref>>;
+    static_assert(entrant_id<raw_id>, "the id projection must give an integer or a string");
+    using party_t = std::remove_cvref_t<std::invoke_result_t<PartyProj&, ref>>;
+    static_assert(std::integral<party_t>, "the party projection must give an integer");
+    detail::validate_preferences_setup(capacity, options);
+    // Enough for every port to fill and every waiting list to fill a few times over when
+    // demand is spread over the ports; checked, not assumed.
+    std::size_t budget = 4096;
+    std::size_t need = 0;
+    for (const auto& p : capacity.ports) {
+        need =
+            std::min(detail::pref_saturate, need + detail::bucket_limit(p, 1, options.alternates));
+    }
+    budget = std::max(budget, std::min(detail::pref_saturate, 4 * need));
+    // Without a workspace, the prefix pass and the fallback share one scratch.
+    std::optional<key_scratch> own;
+    if (scratch == nullptr && options.check_duplicate_ids) {
+        scratch = &own.emplace();
+    }
+    if (auto r = detail::draw_preferences_prefix(entrants, capacity, key, options, id_proj,
+                                                 prefs_proj, party_proj, budget, scratch)) {
+        return std::move(*r);
+    }
+    return finish_preferences(collect_preferences_in(entrants, capacity, key, options, id_proj,
+                                                     prefs_proj, party_proj, scratch),
+                              capacity, key, options);
+}
+
+} // namespace detail
+
 /// The ranked-preferences draw (random serial dictatorship): one keyed order over all
 /// entrants (draw_key::entrant_key, ties by id); each in turn gets the first port on its list
 /// with room for the whole party (persons, parties cap, a slot whole, first fit in slot
@@ -766,28 +831,19 @@ template <std::ranges::forward_range R, class IdProj, class PrefProj, class Part
 [[nodiscard]] auto draw_preferences(const R& entrants, const day_capacity& capacity,
                                     const draw_key& key, const draw_options& options,
                                     IdProj id_proj, PrefProj prefs_proj, PartyProj party_proj) {
-    using ref = std::ranges::range_reference_t<const R>;
-    using raw_id = std::remove_cvref_t<std::invoke_result_t<IdProj&, ref>>;
-    static_assert(entrant_id<raw_id>, "the id projection must give an integer or a string");
-    using party_t = std::remove_cvref_t<std::invoke_result_t<PartyProj&, ref>>;
-    static_assert(std::integral<party_t>, "the party projection must give an integer");
-    detail::validate_preferences_setup(capacity, options);
-    // Enough for every port to fill and every waiting list to fill a few times over when
-    // demand is spread over the ports; checked, not assumed.
-    std::size_t budget = 4096;
-    std::size_t need = 0;
-    for (const auto& p : capacity.ports) {
-        need =
-            std::min(detail::pref_saturate, need + detail::bucket_limit(p, 1, options.alternates));
-    }
-    budget = std::max(budget, std::min(detail::pref_saturate, 4 * need));
-    if (auto r = detail::draw_preferences_prefix(entrants, capacity, key, options, id_proj,
-                                                 prefs_proj, party_proj, budget)) {
-        return std::move(*r);
-    }
-    return finish_preferences(
-        collect_preferences(entrants, capacity, key, options, id_proj, prefs_proj, party_proj),
-        capacity, key, options);
+    return detail::draw_preferences_in(entrants, capacity, key, options, id_proj, prefs_proj,
+                                       party_proj, nullptr);
+}
+
+/// draw_preferences with the scratch memory of `workspace` (see draw_workspace in draw.hpp):
+/// the same result.
+template <std::ranges::forward_range R, class IdProj, class PrefProj, class PartyProj>
+[[nodiscard]] auto draw_preferences(const R& entrants, const day_capacity& capacity,
+                                    const draw_key& key, const draw_options& options,
+                                    IdProj id_proj, PrefProj prefs_proj, PartyProj party_proj,
+                                    draw_workspace& workspace) {
+    return detail::draw_preferences_in(entrants, capacity, key, options, id_proj, prefs_proj,
+                                       party_proj, detail::scratch_of(workspace));
 }
 
 /// The preferences draw over records read through preference_traits (members .id,
@@ -802,6 +858,20 @@ template <std::ranges::forward_range R>
         [](const T& e) -> decltype(auto) { return preference_traits<T>::id(e); },
         [](const T& e) -> decltype(auto) { return preference_traits<T>::preferences(e); },
         [](const T& e) { return preference_traits<T>::party(e); });
+}
+
+/// The preferences draw over records read through preference_traits, with the scratch memory
+/// of `workspace` (see draw_workspace in draw.hpp): the same result.
+template <std::ranges::forward_range R>
+[[nodiscard]] auto draw_preferences(const R& entrants, const day_capacity& capacity,
+                                    const draw_key& key, const draw_options& options,
+                                    draw_workspace& workspace) {
+    using T = std::remove_cvref_t<std::ranges::range_reference_t<const R>>;
+    return draw_preferences(
+        entrants, capacity, key, options,
+        [](const T& e) -> decltype(auto) { return preference_traits<T>::id(e); },
+        [](const T& e) -> decltype(auto) { return preference_traits<T>::preferences(e); },
+        [](const T& e) { return preference_traits<T>::party(e); }, workspace);
 }
 
 CBPQ_END_NAMESPACE

@@ -42,18 +42,30 @@ namespace detail {
 class key_store {
 public:
     key_store() = default;
+    key_store(key_store&& o) noexcept
+        : data_(std::move(o.data_)), size_(std::exchange(o.size_, 0)) {}
+    key_store& operator=(key_store&& o) noexcept {
+        data_ = std::move(o.data_);
+        size_ = std::exchange(o.size_, 0);
+        return *this;
+    }
+    key_store(const key_store&) = delete;
+    key_store& operator=(const key_store&) = delete;
+    ~key_store() = default;
+
     explicit key_store(std::size_t n) {
-        const std::size_t bytes = std::max<std::size_t>(n, 1) * sizeof(std::uint64_t);
+        std::size_t bytes = std::max<std::size_t>(n, 1) * sizeof(std::uint64_t);
 #if defined(__linux__) && !defined(CBPQ_NO_HUGE_PAGES)
         constexpr std::size_t huge = std::size_t{2} << 20;
         if (bytes >= 16 * huge) {
-            const std::size_t rounded = (bytes + huge - 1) & ~(huge - 1);
-            void* p = std::aligned_alloc(huge, rounded);
+            bytes = (bytes + huge - 1) & ~(huge - 1);
+            void* p = std::aligned_alloc(huge, bytes);
             if (p == nullptr) {
                 throw std::bad_alloc();
             }
-            (void)::madvise(p, rounded, MADV_HUGEPAGE); // a hint; failure is harmless
+            (void)::madvise(p, bytes, MADV_HUGEPAGE); // a hint; failure is harmless
             data_.reset(static_cast<std::uint64_t*>(p));
+            size_ = bytes / sizeof(std::uint64_t);
             return;
         }
 #endif
@@ -62,75 +74,115 @@ public:
             throw std::bad_alloc();
         }
         data_.reset(static_cast<std::uint64_t*>(p));
+        size_ = bytes / sizeof(std::uint64_t);
     }
 
     [[nodiscard]] std::uint64_t* data() const noexcept { return data_.get(); }
+    // How many keys it holds (at least the n asked for).
+    [[nodiscard]] std::size_t size() const noexcept { return size_; }
 
 private:
     struct release {
         void operator()(std::uint64_t* p) const noexcept { std::free(p); }
     };
     std::unique_ptr<std::uint64_t, release> data_;
+    std::size_t size_ = 0;
+};
+
+// The memory of a repeated_key_finder. A draw without a workspace makes one and drops it; a
+// draw_workspace (draw.hpp) keeps one from draw to draw, so that the store, the largest
+// buffer of a draw, is faulted in once. Every field is rewritten before it is read: nothing
+// carries over from one draw to the next but capacity.
+struct key_scratch {
+    key_store store;
+    std::vector<std::size_t> fill;
+    std::vector<std::uint64_t> overflow;
+    std::vector<std::uint64_t> table;
+
+    [[nodiscard]] std::size_t bytes() const noexcept {
+        return store.size() * sizeof(std::uint64_t) + fill.capacity() * sizeof(std::size_t) +
+               (overflow.capacity() + table.capacity()) * sizeof(std::uint64_t);
+    }
+
+    void clear() noexcept {
+        store = key_store();
+        std::vector<std::size_t>().swap(fill);
+        std::vector<std::uint64_t>().swap(overflow);
+        std::vector<std::uint64_t>().swap(table);
+    }
 };
 
 // Finds, exactly, every 64-bit key added more than once. Keys are appended to 2^b partitions
 // by their top b bits (about 4,096 keys each), all in one allocation of about 8 bytes per key
 // (a region per partition sized for the binomial spread, and an overflow list for the rare
 // excess); afterwards each partition is checked alone with a small open-addressing table that
-// stays in cache. O(n) time, no random access over the whole pool, and one large allocation
-// that the allocator can reuse from draw to draw (fresh pages cost more than hashing).
+// stays in cache. O(n) time, no random access over the whole pool. The memory comes from a
+// key_scratch: an existing store is reused, with regions as large as it allows, if they leave
+// room for the mean plus four standard deviations (pools a few per cent larger than the one
+// it was made for); otherwise it is replaced by one sized for the mean plus eight. The result
+// does not depend on the layout, only the rare overflow does.
 class repeated_key_finder {
 public:
-    explicit repeated_key_finder(std::size_t expected) {
+    repeated_key_finder(std::size_t expected, key_scratch& scratch) : s_(scratch) {
         const std::size_t parts = std::clamp<std::size_t>(
             std::bit_ceil(std::max<std::size_t>(expected / 4096, 1)), 16, 4096);
         bits_ = std::countr_zero(parts);
-        // Mean plus about 8 standard deviations: overflow is rare but handled.
         const std::size_t mean = expected / parts;
-        region_ = mean + 8 * static_cast<std::size_t>(std::sqrt(static_cast<double>(mean))) + 32;
-        store_ = key_store(parts * region_);
-        fill_.assign(parts, 0);
+        const auto sd = static_cast<std::size_t>(std::sqrt(static_cast<double>(mean)));
+        if (s_.store.size() / parts < mean + 4 * sd + 32) {
+            // Free the old store first: the peak is one store, and a failed allocation leaves
+            // an empty scratch, ready for the next draw.
+            s_.store = key_store();
+            s_.store = key_store(parts * (mean + 8 * sd + 32));
+        }
+        region_ = s_.store.size() / parts;
+        typical_ = mean + 8 * sd + 32;
+        s_.fill.assign(parts, 0);
+        s_.overflow.clear();
     }
 
     void add(const std::uint64_t* keys, std::size_t n) {
         const int shift = 64 - bits_;
-        std::uint64_t* store = store_.data();
-        std::size_t* fill = fill_.data();
+        std::uint64_t* store = s_.store.data();
+        std::size_t* fill = s_.fill.data();
         for (std::size_t i = 0; i < n; ++i) {
             const std::uint64_t k = keys[i];
             const auto p = static_cast<std::size_t>(k >> shift);
             if (CBPQ_LIKELY(fill[p] < region_)) {
                 store[p * region_ + fill[p]++] = k;
             } else {
-                overflow_.push_back(k);
+                s_.overflow.push_back(k);
             }
         }
     }
 
-    // The keys seen more than once, sorted, each once. Releases the store.
+    // The keys seen more than once, sorted, each once.
     [[nodiscard]] std::vector<std::uint64_t> finish() {
         std::vector<std::uint64_t> repeated;
+        std::vector<std::uint64_t>& overflow = s_.overflow;
+        const std::vector<std::size_t>& fill = s_.fill;
         // Overflow keys sorted by key are grouped by partition (the top bits).
-        std::sort(overflow_.begin(), overflow_.end());
+        std::sort(overflow.begin(), overflow.end());
         const int shift = 64 - bits_;
-        const std::size_t parts = fill_.size();
+        const std::size_t parts = fill.size();
         std::size_t largest = 2;
         for (std::size_t p = 0; p < parts; ++p) {
-            largest = std::max(largest, fill_[p]);
+            largest = std::max(largest, fill[p]);
         }
-        largest += overflow_.size();
+        largest += overflow.size();
         // One table for every partition, at most an eighth full (few probes, few
         // mispredictions). A slot whose key belongs to another partition counts as empty, so
         // the table is never cleared between partitions: it starts filled with keys of the
         // last partition, and is refilled with keys of partition 0 before the last one.
         const std::size_t size = std::bit_ceil(largest * 8);
         const int tshift = 64 - std::countr_zero(size);
-        std::vector<std::uint64_t> table(size, ~std::uint64_t{0});
+        std::vector<std::uint64_t>& table = s_.table;
+        table.assign(size, ~std::uint64_t{0});
         std::size_t extra = 0;
         for (std::size_t p = 0; p < parts; ++p) {
             std::size_t extra_end = extra;
-            while (extra_end < overflow_.size() &&
-                   static_cast<std::size_t>(overflow_[extra_end] >> shift) == p) {
+            while (extra_end < overflow.size() &&
+                   static_cast<std::size_t>(overflow[extra_end] >> shift) == p) {
                 ++extra_end;
             }
             if (p + 1 == parts && parts > 1) {
@@ -153,27 +205,30 @@ public:
                     at = (at + 1) & mask;
                 }
             };
-            const std::uint64_t* keys = store_.data() + p * region_;
-            for (std::size_t i = 0; i < fill_[p]; ++i) {
+            const std::uint64_t* keys = s_.store.data() + p * region_;
+            for (std::size_t i = 0; i < fill[p]; ++i) {
                 insert(keys[i]);
             }
             for (std::size_t i = extra; i < extra_end; ++i) {
-                insert(overflow_[i]);
+                insert(overflow[i]);
             }
             extra = extra_end;
         }
-        store_ = key_store();
-        std::vector<std::uint64_t>().swap(overflow_);
         std::sort(repeated.begin(), repeated.end());
         repeated.erase(std::unique(repeated.begin(), repeated.end()), repeated.end());
         return repeated;
     }
 
+    // Keys per partition region (for tests).
+    [[nodiscard]] std::size_t region() const noexcept { return region_; }
+
+    // Allocates now the table finish() will most likely need.
+    void reserve_table() { s_.table.reserve(std::bit_ceil(std::min(region_, typical_) * 8)); }
+
 private:
-    key_store store_;
-    std::vector<std::size_t> fill_;
-    std::vector<std::uint64_t> overflow_;
+    key_scratch& s_;
     std::size_t region_ = 0;
+    std::size_t typical_ = 0;
     int bits_ = 0;
 };
 
@@ -209,10 +264,12 @@ void throw_first_duplicate(std::vector<std::pair<std::uint64_t, It>>& found, IdP
 // or scalar, the same keys on every path); string ids one at a time. With `check_duplicates`,
 // throws invalid_input (field "id") after the pass if an id appears twice: the keys go to a
 // repeated_key_finder, and only if some key repeats does a second pass recompute the keys to
-// find those entrants and compare their ids. Exceptions from `visit` propagate at once.
+// find those entrants and compare their ids. The finder's memory comes from `scratch` (a
+// draw_workspace's) when it is not null, else from a scratch of this call. Exceptions from
+// `visit` propagate at once.
 template <std::ranges::forward_range R, class IdProj, class Visit>
 std::uint64_t keyed_pass(const R& entrants, const draw_key& key, IdProj& id_proj,
-                         bool check_duplicates, Visit&& visit) {
+                         bool check_duplicates, key_scratch* scratch, Visit&& visit) {
     using ref = std::ranges::range_reference_t<const R>;
     using raw_id = std::remove_cvref_t<std::invoke_result_t<IdProj&, ref>>;
     using It = std::ranges::iterator_t<const R>;
@@ -248,10 +305,14 @@ std::uint64_t keyed_pass(const R& entrants, const draw_key& key, IdProj& id_proj
         }
     };
 
+    std::optional<key_scratch> own;
     std::optional<repeated_key_finder> finder;
     if (check_duplicates) {
+        if (scratch == nullptr) {
+            scratch = &own.emplace();
+        }
         // One cheap walk sizes the store when the range cannot say.
-        finder.emplace(static_cast<std::size_t>(std::ranges::distance(entrants)));
+        finder.emplace(static_cast<std::size_t>(std::ranges::distance(entrants)), *scratch);
     }
     std::uint64_t count = 0;
     blocks([&](const It* its, const std::uint64_t* keys, std::size_t n) {
@@ -266,6 +327,7 @@ std::uint64_t keyed_pass(const R& entrants, const draw_key& key, IdProj& id_proj
     if (finder) {
         const std::vector<std::uint64_t> repeated = finder->finish();
         finder.reset();
+        own.reset(); // a draw without a workspace holds the store no longer than it must
         if (!repeated.empty()) {
             std::vector<std::pair<std::uint64_t, It>> found;
             blocks([&](const It* its, const std::uint64_t* keys, std::size_t n) {
