@@ -78,15 +78,9 @@ constexpr std::uint64_t siphash24(std::uint64_t k0, std::uint64_t k1, const unsi
 constexpr std::uint64_t siphash24_tagged_u64(std::uint64_t k0, std::uint64_t k1, unsigned char tag,
                                              std::uint64_t value) noexcept {
     // Bytes: tag, b7..b1 form the first little-endian word; b0 and the length form the last.
-    const std::uint64_t be = value;
-    std::uint64_t first = tag;
-    for (int i = 1; i < 8; ++i) {
-        first |= ((be >> (8 * (8 - i))) & 0xffU) << (8 * i);
-    }
-    const std::uint64_t last = (std::uint64_t{9} << 56) | (be & 0xffU);
     siphash_state s(k0, k1);
-    s.absorb(first);
-    s.absorb(last);
+    s.absorb(std::uint64_t{tag} | (reverse_bytes64(value) << 8));
+    s.absorb((std::uint64_t{9} << 56) | (value & 0xffU));
     return s.finish();
 }
 
