@@ -399,7 +399,6 @@ template <class OnDay>
     };
     std::vector<pending_account> pending;
     std::vector<detail::idgen::registration> records;
-    std::vector<std::uint8_t> cancelled;
     // Books one account's result; true if it is cancelled.
     auto book = [&](const add_result& res, std::uint32_t person, bool extra) {
         person_of_ordinal.push_back(person);
@@ -431,24 +430,20 @@ template <class OnDay>
     // Runs the pending records through the engine and moves the accounts not cancelled to the
     // pool, in creation order.
     auto flush = [&] {
-        cancelled.clear();
-        std::size_t next_checked = 0;
-        auto next_checked_account = [&]() -> const pending_account& {
-            while (!pending[next_checked].checked) {
-                ++next_checked;
+        std::size_t next = 0; // pending accounts handled so far
+        auto move_unchecked = [&] {
+            for (; next < pending.size() && !pending[next].checked; ++next) {
+                pool.push_back(pending[next].a);
             }
-            return pending[next_checked++];
         };
         engine.add_each(records, [&](const add_result& res) {
-            const pending_account& p = next_checked_account();
-            cancelled.push_back(book(res, p.a.person, p.extra) ? 1 : 0);
-        });
-        std::size_t record = 0;
-        for (const pending_account& p : pending) {
-            if (!p.checked || cancelled[record++] == 0) {
+            move_unchecked();
+            const pending_account& p = pending[next++];
+            if (!book(res, p.a.person, p.extra)) {
                 pool.push_back(p.a);
             }
-        }
+        });
+        move_unchecked();
         pending.clear();
         records.clear();
     };
