@@ -15,6 +15,7 @@
 /// the long form.
 
 #include "detail/dedup_text.hpp"
+#include "detail/large_pages.hpp"
 #include "detail/union_find.hpp"
 #include "error.hpp"
 #include "random.hpp"
@@ -1712,8 +1713,8 @@ private:
     // Reserves room for n elements and writes the new room once, so that the pages behind it
     // are mapped now rather than one at a time inside later appends: a page fault inside an
     // add was a large part of the slowest adds' time (docs/duplicates.md, figures).
-    template <class T>
-    static void reserve_touched(std::vector<T>& v, std::size_t n) {
+    template <class T, class A>
+    static void reserve_touched(std::vector<T, A>& v, std::size_t n) {
         if (n <= v.capacity()) {
             return;
         }
@@ -1723,8 +1724,8 @@ private:
         v.resize(size);
     }
     // Room for `extra` more elements, doubling the capacity when it runs out (amortised O(1)).
-    template <class T>
-    static void make_room(std::vector<T>& v, std::size_t extra) {
+    template <class T, class A>
+    static void make_room(std::vector<T, A>& v, std::size_t extra) {
         if (v.size() + extra > v.capacity()) {
             reserve_touched(v, std::max(v.size() + extra, v.capacity() * 2));
         }
@@ -1741,7 +1742,7 @@ private:
     }
 
     void grow(std::size_t n) {
-        std::vector<slot> old(n);
+        detail::large_vector<slot> old(n);
         old.swap(slots_);
         for (const slot& s : old) {
             if (s.key != 0) {
@@ -1752,9 +1753,9 @@ private:
 
     index_secret secret_;
     std::size_t cap_;
-    std::vector<stored> records_;
-    std::vector<char> arena_;
-    std::vector<slot> slots_;
+    detail::large_vector<stored> records_;
+    detail::large_vector<char> arena_;
+    detail::large_vector<slot> slots_;
     std::size_t used_ = 0;
     std::size_t saturated_ = 0;
     // Blocks of two or more keep their ordinals in chunks of seven (half a cache line each),
@@ -1765,7 +1766,7 @@ private:
         std::uint32_t next = none;
         std::uint32_t ordinal[chunk_size] = {};
     };
-    std::vector<chunk> chunks_; // the chunks of all blocks of two or more
+    detail::large_vector<chunk> chunks_; // the chunks of all blocks of two or more
 };
 
 // ------------------------------------------------------------------------------------------
@@ -2375,8 +2376,8 @@ private:
     dedup_options options_;
     Index index_;
     detail::union_find uf_;
-    std::vector<std::uint32_t> keeper_; // per root: ordinal of the kept registration
-    std::vector<link_info> link_;       // per ordinal: its strongest `same` link
+    detail::large_vector<std::uint32_t> keeper_; // per root: ordinal of the kept registration
+    detail::large_vector<link_info> link_;       // per ordinal: its strongest `same` link
     std::vector<possible_link> possible_;
     normalized_registration scratch_;
     std::vector<std::uint64_t> hashes_;

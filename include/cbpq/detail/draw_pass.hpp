@@ -8,6 +8,7 @@
 #include "../error.hpp"
 #include "../random.hpp"
 #include "lane_keys.hpp"
+#include "large_pages.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -26,10 +27,6 @@
 #include <utility>
 #include <vector>
 
-#if defined(__linux__) && !defined(CBPQ_NO_HUGE_PAGES)
-#include <sys/mman.h>
-#endif
-
 CBPQ_BEGIN_NAMESPACE
 namespace detail {
 
@@ -38,55 +35,61 @@ namespace detail {
 // maps allocations that large afresh every time, and faulting 80 MB (ten million entrants) in
 // 4 KiB pages cost more than the whole draw on the benchmark virtual machine (docs/draw.md),
 // against about 40 faults with huge pages. Smaller stores come from malloc, which reuses freed
-// memory from draw to draw. Define CBPQ_NO_HUGE_PAGES to skip the hint.
+// memory from draw to draw. The large ones come from allocate_large_block (large_pages.hpp);
+// define CBPQ_NO_HUGE_PAGES to skip the hint.
 class key_store {
 public:
     key_store() = default;
     key_store(key_store&& o) noexcept
-        : data_(std::move(o.data_)), size_(std::exchange(o.size_, 0)) {}
+        : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)),
+          large_(std::exchange(o.large_, false)) {}
     key_store& operator=(key_store&& o) noexcept {
-        data_ = std::move(o.data_);
-        size_ = std::exchange(o.size_, 0);
+        if (this != &o) {
+            release();
+            data_ = std::exchange(o.data_, nullptr);
+            size_ = std::exchange(o.size_, 0);
+            large_ = std::exchange(o.large_, false);
+        }
         return *this;
     }
     key_store(const key_store&) = delete;
     key_store& operator=(const key_store&) = delete;
-    ~key_store() = default;
+    ~key_store() { release(); }
 
     explicit key_store(std::size_t n) {
-        std::size_t bytes = std::max<std::size_t>(n, 1) * sizeof(std::uint64_t);
-#if defined(__linux__) && !defined(CBPQ_NO_HUGE_PAGES)
-        constexpr std::size_t huge = std::size_t{2} << 20;
-        if (bytes >= 16 * huge) {
-            bytes = (bytes + huge - 1) & ~(huge - 1);
-            void* p = std::aligned_alloc(huge, bytes);
-            if (p == nullptr) {
-                throw std::bad_alloc();
-            }
-            (void)::madvise(p, bytes, MADV_HUGEPAGE); // a hint; failure is harmless
-            data_.reset(static_cast<std::uint64_t*>(p));
-            size_ = bytes / sizeof(std::uint64_t);
+        const std::size_t bytes = std::max<std::size_t>(n, 1) * sizeof(std::uint64_t);
+        if (is_large_block(bytes) && bytes >= 16 * huge_page_bytes) {
+            data_ = static_cast<std::uint64_t*>(allocate_large_block(bytes));
+            size_ = large_block_size(bytes) / sizeof(std::uint64_t);
+            large_ = true;
             return;
         }
-#endif
-        void* p = std::malloc(bytes);
-        if (p == nullptr) {
+        data_ = static_cast<std::uint64_t*>(std::malloc(bytes));
+        if (data_ == nullptr) {
             throw std::bad_alloc();
         }
-        data_.reset(static_cast<std::uint64_t*>(p));
         size_ = bytes / sizeof(std::uint64_t);
     }
 
-    [[nodiscard]] std::uint64_t* data() const noexcept { return data_.get(); }
+    [[nodiscard]] std::uint64_t* data() const noexcept { return data_; }
     // How many keys it holds (at least the n asked for).
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
 
 private:
-    struct release {
-        void operator()(std::uint64_t* p) const noexcept { std::free(p); }
-    };
-    std::unique_ptr<std::uint64_t, release> data_;
+    void release() noexcept {
+        if (large_) {
+            release_large_block(data_, size_ * sizeof(std::uint64_t));
+        } else {
+            std::free(data_);
+        }
+        data_ = nullptr;
+        size_ = 0;
+        large_ = false;
+    }
+
+    std::uint64_t* data_ = nullptr;
     std::size_t size_ = 0;
+    bool large_ = false; // from allocate_large_block, else from malloc
 };
 
 // The memory of a repeated_key_finder. A draw without a workspace makes one and drops it; a

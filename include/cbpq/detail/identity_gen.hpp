@@ -12,6 +12,7 @@
 #define CBPQ_DETAIL_IDENTITY_GEN_HPP
 
 #include "../random.hpp"
+#include "large_pages.hpp"
 
 #include <algorithm>
 #include <array>
@@ -114,7 +115,7 @@ private:
     }
 
     void grow() {
-        std::vector<entry> old(std::max<std::size_t>(1024, 2 * table_.size()));
+        large_vector<entry> old(std::max<std::size_t>(1024, 2 * table_.size()));
         old.swap(table_);
         const std::size_t mask = table_.size() - 1;
         for (const entry& e : old) {
@@ -129,8 +130,8 @@ private:
         }
     }
 
-    std::vector<entry> table_;
-    std::string arena_;
+    large_vector<entry> table_;
+    std::basic_string<char, std::char_traits<char>, large_allocator<char>> arena_;
     std::size_t size_ = 0;
 };
 

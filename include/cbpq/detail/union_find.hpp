@@ -3,6 +3,7 @@
 #define CBPQ_DETAIL_UNION_FIND_HPP
 
 #include "../config.hpp"
+#include "large_pages.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -66,8 +67,8 @@ public:
     }
 
 private:
-    std::vector<std::uint32_t> parent_;
-    std::vector<std::uint32_t> size_;
+    large_vector<std::uint32_t> parent_;
+    large_vector<std::uint32_t> size_;
 };
 
 } // namespace detail

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: BSL-1.0
+// Memory for cbpq's large arrays (an identity index's tables, a draw's per-entrant arrays),
+// aligned for and, on Linux, marked for transparent huge pages (madvise MADV_HUGEPAGE).
+//
+// Why: these arrays are written once across their whole length and then read at random. With
+// 4 KiB pages every fresh page costs a fault (about 3 ms per MB written on the virtual machine
+// of docs/duplicates.md) and every random read a likely TLB miss; a 2 MiB page covers 512 of
+// them at once. Debian's kernel leaves transparent huge pages to `madvise` by default, so
+// without the hint a process gets none.
+//
+// Blocks of at least large_block_bytes are rounded up to whole 2 MiB pages and 2 MiB aligned
+// (at most 2 MiB more address space each; a page is backed only when touched, but then
+// wholly); smaller blocks come from std::allocator as before. Only the placement changes,
+// never a value. Define CBPQ_NO_HUGE_PAGES to turn the hint off (the blocks are then plain
+// allocations), e.g. on a system where transparent huge pages are unwelcome.
+#ifndef CBPQ_DETAIL_LARGE_PAGES_HPP
+#define CBPQ_DETAIL_LARGE_PAGES_HPP
+
+#include "../config.hpp"
+
+#include <cstddef>
+#include <limits>
+#include <memory>
+#include <new>
+#include <vector>
+
+#if defined(__linux__) && !defined(CBPQ_NO_HUGE_PAGES)
+#include <sys/mman.h>
+#define CBPQ_DETAIL_HUGE_PAGES 1
+#endif
+
+CBPQ_BEGIN_NAMESPACE
+namespace detail {
+
+// The size of a transparent huge page on x86-64 and (by default) AArch64 Linux.
+inline constexpr std::size_t huge_page_bytes = std::size_t{2} << 20;
+// Blocks this large or larger are placed for huge pages (rounding wastes at most a third).
+inline constexpr std::size_t large_block_bytes = 2 * huge_page_bytes;
+
+// Whether a block of `bytes` takes the large path (same answer on allocation and release).
+[[nodiscard]] constexpr bool is_large_block(std::size_t bytes) noexcept {
+#if defined(CBPQ_DETAIL_HUGE_PAGES)
+    return bytes >= large_block_bytes;
+#else
+    (void)bytes;
+    return false;
+#endif
+}
+
+// `bytes` rounded up to whole huge pages (bytes >= large_block_bytes, so this cannot wrap
+// unless bytes is within 2 MiB of the address space, which no allocation can be).
+[[nodiscard]] constexpr std::size_t large_block_size(std::size_t bytes) noexcept {
+    return (bytes + huge_page_bytes - 1) & ~(huge_page_bytes - 1);
+}
+
+// A 2 MiB aligned block of large_block_size(bytes), hinted for huge pages. Throws
+// std::bad_alloc as operator new does.
+[[nodiscard]] inline void* allocate_large_block(std::size_t bytes) {
+    const std::size_t size = large_block_size(bytes);
+    void* p = ::operator new (size, std::align_val_t{huge_page_bytes});
+#if defined(CBPQ_DETAIL_HUGE_PAGES)
+    (void)::madvise(p, size, MADV_HUGEPAGE); // a hint: failure leaves ordinary pages
+#endif
+    return p;
+}
+
+inline void release_large_block(void* p, std::size_t bytes) noexcept {
+    ::operator delete (p, large_block_size(bytes), std::align_val_t{huge_page_bytes});
+}
+
+// A standard allocator (stateless, all instances equal) that places blocks of at least
+// large_block_bytes on huge pages and leaves smaller ones to std::allocator<T>.
+template <class T>
+class large_allocator {
+public:
+    using value_type = T;
+
+    large_allocator() noexcept = default;
+    template <class U>
+    large_allocator(const large_allocator<U>&) noexcept {} // NOLINT: implicit, as the standard's
+
+    [[nodiscard]] T* allocate(std::size_t n) {
+        static_assert(alignof(T) <= huge_page_bytes);
+        if (n > (std::numeric_limits<std::size_t>::max() - huge_page_bytes) / sizeof(T)) {
+            throw std::bad_array_new_length();
+        }
+        const std::size_t bytes = n * sizeof(T);
+        if (is_large_block(bytes)) {
+            return static_cast<T*>(allocate_large_block(bytes));
+        }
+        return std::allocator<T>().allocate(n);
+    }
+
+    void deallocate(T* p, std::size_t n) noexcept {
+        const std::size_t bytes = n * sizeof(T);
+        if (is_large_block(bytes)) {
+            release_large_block(p, bytes);
+            return;
+        }
+        std::allocator<T>().deallocate(p, n);
+    }
+
+    friend constexpr bool operator==(const large_allocator&, const large_allocator&) noexcept {
+        return true;
+    }
+};
+
+// A std::vector whose storage, once large, sits on huge pages.
+template <class T>
+using large_vector = std::vector<T, large_allocator<T>>;
+
+} // namespace detail
+CBPQ_END_NAMESPACE
+
+#endif
