@@ -64,8 +64,10 @@ inline constexpr std::size_t large_block_bytes = 2 * huge_page_bytes;
     return p;
 }
 
-inline void release_large_block(void* p, std::size_t bytes) noexcept {
-    ::operator delete (p, large_block_size(bytes), std::align_val_t{huge_page_bytes});
+// Releases a block from allocate_large_block. `bytes` is the size asked for; the unsized form of
+// operator delete is used because Clang leaves sized deallocation off by default.
+inline void release_large_block(void* p, [[maybe_unused]] std::size_t bytes) noexcept {
+    ::operator delete (p, std::align_val_t{huge_page_bytes});
 }
 
 // A standard allocator (stateless, all instances equal) that places blocks of at least
