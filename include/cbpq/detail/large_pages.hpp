@@ -12,7 +12,8 @@
 // (at most 2 MiB more address space each; a page is backed only when touched, but then
 // wholly); smaller blocks come from std::allocator as before. Only the placement changes,
 // never a value. Define CBPQ_NO_HUGE_PAGES to turn the hint off (the blocks are then plain
-// allocations), e.g. on a system where transparent huge pages are unwelcome.
+// allocations), e.g. on a system where transparent huge pages are unwelcome; define it for every
+// translation unit of a program alike, as any configuration macro.
 #ifndef CBPQ_DETAIL_LARGE_PAGES_HPP
 #define CBPQ_DETAIL_LARGE_PAGES_HPP
 
