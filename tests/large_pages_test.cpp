@@ -12,8 +12,8 @@
 #include <fstream>
 #include <limits>
 #include <new>
-#include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {

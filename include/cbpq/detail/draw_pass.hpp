@@ -78,7 +78,7 @@ public:
 private:
     void release() noexcept {
         if (large_) {
-            release_large_block(data_, size_ * sizeof(std::uint64_t));
+            release_large_block(data_);
         } else {
             std::free(data_);
         }

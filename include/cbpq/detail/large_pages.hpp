@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// Memory for cbpq's large arrays (an identity index's tables, a draw's per-entrant arrays),
+// Memory for cbpq's large arrays (an identity index's tables, a large draw's key store),
 // aligned for and, on Linux, marked for transparent huge pages (madvise MADV_HUGEPAGE).
 //
 // Why: these arrays are written once across their whole length and then read at random. With
@@ -65,9 +65,9 @@ inline constexpr std::size_t large_block_bytes = 2 * huge_page_bytes;
     return p;
 }
 
-// Releases a block from allocate_large_block. `bytes` is the size asked for; the unsized form of
-// operator delete is used because Clang leaves sized deallocation off by default.
-inline void release_large_block(void* p, [[maybe_unused]] std::size_t bytes) noexcept {
+// Releases a block from allocate_large_block (through the unsized operator delete: Clang leaves
+// sized deallocation off by default).
+inline void release_large_block(void* p) noexcept {
     ::operator delete (p, std::align_val_t{huge_page_bytes});
 }
 
@@ -97,7 +97,7 @@ public:
     void deallocate(T* p, std::size_t n) noexcept {
         const std::size_t bytes = n * sizeof(T);
         if (is_large_block(bytes)) {
-            release_large_block(p, bytes);
+            release_large_block(p);
             return;
         }
         std::allocator<T>().deallocate(p, n);
