@@ -58,7 +58,7 @@ public:
 
     explicit key_store(std::size_t n) {
         const std::size_t bytes = std::max<std::size_t>(n, 1) * sizeof(std::uint64_t);
-        if (is_large_block(bytes) && bytes >= 16 * huge_page_bytes) {
+        if (bytes >= 16 * huge_page_bytes) {
             data_ = static_cast<std::uint64_t*>(allocate_large_block(bytes));
             size_ = large_block_size(bytes) / sizeof(std::uint64_t);
             large_ = true;

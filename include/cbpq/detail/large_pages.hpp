@@ -8,12 +8,13 @@
 // them at once. Debian's kernel leaves transparent huge pages to `madvise` by default, so
 // without the hint a process gets none.
 //
-// Blocks of at least large_block_bytes are rounded up to whole 2 MiB pages and 2 MiB aligned
-// (at most 2 MiB more address space each; a page is backed only when touched, but then
-// wholly); smaller blocks come from std::allocator as before. Only the placement changes,
-// never a value. Define CBPQ_NO_HUGE_PAGES to turn the hint off (the blocks are then plain
-// allocations), e.g. on a system where transparent huge pages are unwelcome; define it for every
-// translation unit of a program alike, as any configuration macro.
+// On every platform, blocks of at least large_block_bytes are rounded up to whole 2 MiB and
+// 2 MiB aligned (up to about 4 MiB of extra address space each, never touched; a huge page is
+// backed only when touched, but then wholly); smaller blocks come from std::allocator as
+// before. Only the hint depends on the platform and on CBPQ_NO_HUGE_PAGES, which turns it off
+// (e.g. on a system where transparent huge pages are unwelcome): allocation and release take the
+// same path whatever the macro, so translation units built with and without it still agree.
+// Only the placement changes, never a value.
 #ifndef CBPQ_DETAIL_LARGE_PAGES_HPP
 #define CBPQ_DETAIL_LARGE_PAGES_HPP
 
@@ -40,12 +41,7 @@ inline constexpr std::size_t large_block_bytes = 2 * huge_page_bytes;
 
 // Whether a block of `bytes` takes the large path (same answer on allocation and release).
 [[nodiscard]] constexpr bool is_large_block(std::size_t bytes) noexcept {
-#if defined(CBPQ_DETAIL_HUGE_PAGES)
     return bytes >= large_block_bytes;
-#else
-    (void)bytes;
-    return false;
-#endif
 }
 
 // `bytes` rounded up to whole huge pages (bytes >= large_block_bytes, so this cannot wrap
@@ -102,11 +98,13 @@ public:
         }
         std::allocator<T>().deallocate(p, n);
     }
-
-    friend constexpr bool operator==(const large_allocator&, const large_allocator&) noexcept {
-        return true;
-    }
 };
+
+// Stateless: any two compare equal, also across element types (a rebound copy).
+template <class T, class U>
+constexpr bool operator==(const large_allocator<T>&, const large_allocator<U>&) noexcept {
+    return true;
+}
 
 // A std::vector whose storage, once large, sits on huge pages.
 template <class T>
