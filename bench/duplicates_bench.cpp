@@ -60,16 +60,20 @@ cbpq::registration_view view(const gen::registration& r) {
 
 constexpr cbpq::index_secret bench_secret = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
 
+std::size_t cancelled_in(const std::vector<cbpq::dedup_result>& results) {
+    return static_cast<std::size_t>(
+        std::count_if(results.begin(), results.end(), [](const cbpq::dedup_result& r) {
+            return r.decision == cbpq::dedup_decision::cancel;
+        }));
+}
+
 // The whole batch over `rows`: normalise every registration, block, compare, cluster, resolve.
 void batch_on(benchmark::State& state, const std::vector<gen::registration>& rows) {
     std::size_t cancelled = 0;
     for (auto _ : state) {
         cbpq::deduplicator d(cbpq::default_rules(), {}, cbpq::memory_identity_index(bench_secret));
         const auto results = d.add_all(rows, view);
-        cancelled = static_cast<std::size_t>(
-            std::count_if(results.begin(), results.end(), [](const auto& r) {
-                return r.decision == cbpq::dedup_decision::cancel;
-            }));
+        cancelled = cancelled_in(results);
         benchmark::DoNotOptimize(results.data());
     }
     state.counters["cancelled"] = static_cast<double>(cancelled);
@@ -101,10 +105,7 @@ void BM_dedup_batch_one_by_one(benchmark::State& state) {
             (void)d.add(view(r));
         }
         const auto results = d.resolve();
-        cancelled = static_cast<std::size_t>(
-            std::count_if(results.begin(), results.end(), [](const auto& r) {
-                return r.decision == cbpq::dedup_decision::cancel;
-            }));
+        cancelled = cancelled_in(results);
         benchmark::DoNotOptimize(results.data());
     }
     state.counters["cancelled"] = static_cast<double>(cancelled);

@@ -41,14 +41,12 @@ class key_store {
 public:
     key_store() = default;
     key_store(key_store&& o) noexcept
-        : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)),
-          large_(std::exchange(o.large_, false)) {}
+        : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)) {}
     key_store& operator=(key_store&& o) noexcept {
         if (this != &o) {
             release();
             data_ = std::exchange(o.data_, nullptr);
             size_ = std::exchange(o.size_, 0);
-            large_ = std::exchange(o.large_, false);
         }
         return *this;
     }
@@ -58,10 +56,9 @@ public:
 
     explicit key_store(std::size_t n) {
         const std::size_t bytes = std::max<std::size_t>(n, 1) * sizeof(std::uint64_t);
-        if (bytes >= 16 * huge_page_bytes) {
+        if (is_large(bytes)) {
             data_ = static_cast<std::uint64_t*>(allocate_large_block(bytes));
             size_ = large_block_size(bytes) / sizeof(std::uint64_t);
-            large_ = true;
             return;
         }
         data_ = static_cast<std::uint64_t*>(std::malloc(bytes));
@@ -76,20 +73,24 @@ public:
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
 
 private:
+    // Stores this large come from allocate_large_block, smaller ones from malloc (a large store
+    // only grows by rounding, so its size tells which).
+    static constexpr bool is_large(std::size_t bytes) noexcept {
+        return bytes >= 16 * huge_page_bytes;
+    }
+
     void release() noexcept {
-        if (large_) {
+        if (is_large(size_ * sizeof(std::uint64_t))) {
             release_large_block(data_);
         } else {
             std::free(data_);
         }
         data_ = nullptr;
         size_ = 0;
-        large_ = false;
     }
 
     std::uint64_t* data_ = nullptr;
     std::size_t size_ = 0;
-    bool large_ = false; // from allocate_large_block, else from malloc
 };
 
 // The memory of a repeated_key_finder. A draw without a workspace makes one and drops it; a
