@@ -257,6 +257,7 @@ TEST_CASE("draw: chi-square quantiles match published tables") {
 
 TEST_CASE("draw: SIMD key lanes equal the scalar key") {
     const cbpq::draw_key key(test_seed(), "lanes");
+    const cbpq::detail::siphash_state start(key.k0(), key.k1());
     std::uint64_t values[8];
     std::uint64_t tags[8];
     std::mt19937_64 g(5);
@@ -265,21 +266,26 @@ TEST_CASE("draw: SIMD key lanes equal the scalar key") {
             values[i] = g();
             tags[i] = (values[i] >> 63) != 0 ? 'N' : 'I';
         }
+        std::uint64_t m1[8];
+        std::uint64_t m2[8];
+        cbpq::detail::lane_key_words(values, tags, m1, m2);
         std::uint64_t want[8];
         std::uint64_t got[8];
-        cbpq::detail::lane_keys_scalar(key.k0(), key.k1(), values, tags, want);
+        cbpq::detail::lane_hash_scalar(start, m1, m2, want);
         for (std::size_t i = 0; i < 8; ++i) {
             CHECK(want[i] == key.entrant_key(static_cast<std::int64_t>(values[i])));
         }
-        cbpq::detail::best_lane_keys()(key.k0(), key.k1(), values, tags, got);
+        cbpq::detail::best_lane_hash()(start, m1, m2, got);
+        CHECK(std::equal(want, want + 8, got));
+        cbpq::detail::chosen_lane_hash()(start, m1, m2, got);
         CHECK(std::equal(want, want + 8, got));
 #ifdef CBPQ_LANE_KEYS_X86
         if (__builtin_cpu_supports("avx2")) {
-            cbpq::detail::lane_keys_avx2(key.k0(), key.k1(), values, tags, got);
+            cbpq::detail::lane_hash_avx2(start, m1, m2, got);
             CHECK(std::equal(want, want + 8, got));
         }
         if (__builtin_cpu_supports("avx512f")) {
-            cbpq::detail::lane_keys_avx512(key.k0(), key.k1(), values, tags, got);
+            cbpq::detail::lane_hash_avx512(start, m1, m2, got);
             CHECK(std::equal(want, want + 8, got));
         }
 #endif

@@ -237,6 +237,47 @@ TEST_CASE("a keyed stream's word is SipHash-2-4 of 'R', the stream and the count
     }());
 }
 
+TEST_CASE("a keyed stream's words computed ahead: copies, positions, compile time") {
+    // After its first word a stream computes eight at a time (on SIMD lanes where the CPU has
+    // them); a copy taken at any point of such a batch must go on exactly as the original.
+    const std::uint64_t k0 = 0x1122334455667788ULL;
+    const std::uint64_t k1 = 0x99aabbccddeeff00ULL;
+    auto word = [&](std::uint64_t stream, std::uint64_t counter) {
+        unsigned char msg[17];
+        msg[0] = 'R';
+        cbpq::detail::store_be64(msg + 1, stream);
+        cbpq::detail::store_be64(msg + 9, counter);
+        return cbpq::detail::siphash24(k0, k1, msg, sizeof msg);
+    };
+    for (std::uint64_t split = 0; split < 20; ++split) {
+        cbpq::keyed_stream a(k0, k1, 77);
+        for (std::uint64_t i = 0; i < split; ++i) {
+            REQUIRE(a() == word(77, i));
+        }
+        cbpq::keyed_stream b = a;
+        CHECK(b.position() == split);
+        for (std::uint64_t i = split; i < split + 20; ++i) {
+            const std::uint64_t w = word(77, i);
+            REQUIRE(a() == w);
+            REQUIRE(b() == w);
+        }
+        CHECK(a.position() == split + 20);
+    }
+    constexpr std::uint64_t at_compile_time = [] {
+        cbpq::keyed_stream s(0x1122334455667788ULL, 0x99aabbccddeeff00ULL, 5);
+        for (int i = 0; i < 11; ++i) {
+            (void)s();
+        }
+        return s();
+    }();
+    cbpq::keyed_stream s(k0, k1, 5);
+    for (int i = 0; i < 11; ++i) {
+        (void)s();
+    }
+    CHECK(s() == at_compile_time);
+    CHECK(at_compile_time == word(5, 11));
+}
+
 namespace {
 
 // The golden vectors of docs/randomness.md, in the format docs/randomness_check.py prints.

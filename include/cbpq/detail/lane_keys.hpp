@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: BSL-1.0
-// Eight SipHash-2-4 keys of integer entrant ids at once. The function is the same as
-// draw_key::entrant_key (tag byte, 8 bytes big-endian, 9 bytes in all); only the schedule
-// differs: eight independent lanes in one AVX-512 register, four in an AVX2 register, or one
-// at a time. Chosen once per draw from what the CPU reports, so results never depend on it
-// (tests compare every available path with the scalar one). Define CBPQ_NO_SIMD to keep only
-// the scalar path.
+// SipHash-2-4 of many short messages at once: entrant keys of integer ids (the same function
+// as draw_key::entrant_key: tag byte, 8 bytes big-endian, 9 bytes in all) and keyed_stream
+// words. Only the schedule differs from the one-at-a-time functions: eight independent lanes
+// in one AVX-512 register, four in an AVX2 register, or one at a time. Chosen from what the
+// CPU reports, so results never depend on it (tests compare every available path with the
+// scalar one). Define CBPQ_NO_SIMD to keep only the scalar path.
 #ifndef CBPQ_DETAIL_LANE_KEYS_HPP
 #define CBPQ_DETAIL_LANE_KEYS_HPP
 
@@ -22,21 +22,35 @@
 CBPQ_BEGIN_NAMESPACE
 namespace detail {
 
-// values: the ids as 64-bit two's complement; tags: 'I' or 'N' per lane.
-using lane_keys_fn = void (*)(std::uint64_t k0, std::uint64_t k1, const std::uint64_t* values,
-                              const std::uint64_t* tags, std::uint64_t* out);
+// Eight SipHash-2-4 values that share the state `start` (the key, and any message words
+// before the last two) and differ only in their last two message words:
+// out[i] = finish(absorb(absorb(start, m1[i]), m2[i])). An entrant key is one from the initial
+// state (m1: tag and the id's top 7 bytes, m2: its low byte and the length 9; lane_key_words);
+// a keyed_stream word is one from the state after the stream's first block.
+using lane_hash_fn = void (*)(const siphash_state& start, const std::uint64_t* m1,
+                              const std::uint64_t* m2, std::uint64_t* out);
 
-inline void lane_keys_scalar(std::uint64_t k0, std::uint64_t k1, const std::uint64_t* values,
-                             const std::uint64_t* tags, std::uint64_t* out) {
+inline void lane_hash_scalar(const siphash_state& start, const std::uint64_t* m1,
+                             const std::uint64_t* m2, std::uint64_t* out) {
     for (std::size_t i = 0; i < 8; ++i) {
-        out[i] = siphash24_tagged_u64(k0, k1, static_cast<unsigned char>(tags[i]), values[i]);
+        siphash_state s = start;
+        s.absorb(m1[i]);
+        s.absorb(m2[i]);
+        out[i] = s.finish();
+    }
+}
+
+// The two message words of the entrant keys of eight integer ids (values as 64-bit two's
+// complement; tags 'I' or 'N' per lane): the 9-byte message tag || value big-endian.
+inline void lane_key_words(const std::uint64_t* values, const std::uint64_t* tags,
+                           std::uint64_t* m1, std::uint64_t* m2) noexcept {
+    for (std::size_t i = 0; i < 8; ++i) {
+        m1[i] = tags[i] | (reverse_bytes64(values[i]) << 8);
+        m2[i] = (std::uint64_t{9} << 56) | (values[i] & 0xffU);
     }
 }
 
 #ifdef CBPQ_LANE_KEYS_X86
-
-// The 9-byte message is two little-endian words: m1 = tag | bswap(value) << 8 and
-// m2 = (9 << 56) | (value & 0xff).
 
 // GCC 12's avx512fintrin.h initialises its "undefined" vectors from themselves, which
 // -Wuninitialized reports inside every inlined intrinsic; the warning is about the header.
@@ -46,26 +60,16 @@ inline void lane_keys_scalar(std::uint64_t k0, std::uint64_t k1, const std::uint
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
-__attribute__((target("avx512f"))) inline void lane_keys_avx512(std::uint64_t k0, std::uint64_t k1,
-                                                                const std::uint64_t* values,
-                                                                const std::uint64_t* tags,
+__attribute__((target("avx512f"))) inline void lane_hash_avx512(const siphash_state& start,
+                                                                const std::uint64_t* m1_words,
+                                                                const std::uint64_t* m2_words,
                                                                 std::uint64_t* out) {
-    const __m512i id = _mm512_loadu_si512(values);
-    const __m512i m8 = _mm512_set1_epi64(0x00ff00ff00ff00ffLL);
-    const __m512i m16 = _mm512_set1_epi64(0x0000ffff0000ffffLL);
-    __m512i x = id;
-    x = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi64(x, 8), m8),
-                        _mm512_slli_epi64(_mm512_and_si512(x, m8), 8));
-    x = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi64(x, 16), m16),
-                        _mm512_slli_epi64(_mm512_and_si512(x, m16), 16));
-    x = _mm512_rol_epi64(x, 32);
-    const __m512i m1 = _mm512_or_si512(_mm512_slli_epi64(x, 8), _mm512_loadu_si512(tags));
-    const __m512i m2 = _mm512_or_si512(_mm512_and_si512(id, _mm512_set1_epi64(0xff)),
-                                       _mm512_set1_epi64(static_cast<long long>(9ULL << 56)));
-    __m512i v0 = _mm512_set1_epi64(static_cast<long long>(k0 ^ 0x736f6d6570736575ULL));
-    __m512i v1 = _mm512_set1_epi64(static_cast<long long>(k1 ^ 0x646f72616e646f6dULL));
-    __m512i v2 = _mm512_set1_epi64(static_cast<long long>(k0 ^ 0x6c7967656e657261ULL));
-    __m512i v3 = _mm512_set1_epi64(static_cast<long long>(k1 ^ 0x7465646279746573ULL));
+    const __m512i m1 = _mm512_loadu_si512(m1_words);
+    const __m512i m2 = _mm512_loadu_si512(m2_words);
+    __m512i v0 = _mm512_set1_epi64(static_cast<long long>(start.v0));
+    __m512i v1 = _mm512_set1_epi64(static_cast<long long>(start.v1));
+    __m512i v2 = _mm512_set1_epi64(static_cast<long long>(start.v2));
+    __m512i v3 = _mm512_set1_epi64(static_cast<long long>(start.v3));
     auto round = [&]() __attribute__((target("avx512f"), always_inline)) {
         v0 = _mm512_add_epi64(v0, v1);
         v1 = _mm512_rol_epi64(v1, 13);
@@ -106,23 +110,16 @@ __attribute__((target("avx2"), always_inline)) inline __m256i lane_rotl_avx2(__m
     return _mm256_or_si256(_mm256_slli_epi64(x, b), _mm256_srli_epi64(x, 64 - b));
 }
 
-__attribute__((target("avx2"))) inline void lane_keys_avx2_half(std::uint64_t k0, std::uint64_t k1,
-                                                                const std::uint64_t* values,
-                                                                const std::uint64_t* tags,
+__attribute__((target("avx2"))) inline void lane_hash_avx2_half(const siphash_state& start,
+                                                                const std::uint64_t* m1_words,
+                                                                const std::uint64_t* m2_words,
                                                                 std::uint64_t* out) {
-    const __m256i id = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(values));
-    // Byte reverse of each 64-bit lane, then shift the tag in.
-    const __m256i rev = _mm256_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6,
-                                         5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8);
-    const __m256i x = _mm256_shuffle_epi8(id, rev);
-    const __m256i m1 = _mm256_or_si256(_mm256_slli_epi64(x, 8),
-                                       _mm256_loadu_si256(reinterpret_cast<const __m256i*>(tags)));
-    const __m256i m2 = _mm256_or_si256(_mm256_and_si256(id, _mm256_set1_epi64x(0xff)),
-                                       _mm256_set1_epi64x(static_cast<long long>(9ULL << 56)));
-    __m256i v0 = _mm256_set1_epi64x(static_cast<long long>(k0 ^ 0x736f6d6570736575ULL));
-    __m256i v1 = _mm256_set1_epi64x(static_cast<long long>(k1 ^ 0x646f72616e646f6dULL));
-    __m256i v2 = _mm256_set1_epi64x(static_cast<long long>(k0 ^ 0x6c7967656e657261ULL));
-    __m256i v3 = _mm256_set1_epi64x(static_cast<long long>(k1 ^ 0x7465646279746573ULL));
+    const __m256i m1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(m1_words));
+    const __m256i m2 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(m2_words));
+    __m256i v0 = _mm256_set1_epi64x(static_cast<long long>(start.v0));
+    __m256i v1 = _mm256_set1_epi64x(static_cast<long long>(start.v1));
+    __m256i v2 = _mm256_set1_epi64x(static_cast<long long>(start.v2));
+    __m256i v3 = _mm256_set1_epi64x(static_cast<long long>(start.v3));
     const __m256i rot16 = _mm256_setr_epi8(6, 7, 0, 1, 2, 3, 4, 5, 14, 15, 8, 9, 10, 11, 12, 13, 6,
                                            7, 0, 1, 2, 3, 4, 5, 14, 15, 8, 9, 10, 11, 12, 13);
     auto round = [&]() __attribute__((target("avx2"), always_inline)) {
@@ -158,27 +155,39 @@ __attribute__((target("avx2"))) inline void lane_keys_avx2_half(std::uint64_t k0
                         _mm256_xor_si256(_mm256_xor_si256(v0, v1), _mm256_xor_si256(v2, v3)));
 }
 
-__attribute__((target("avx2"))) inline void lane_keys_avx2(std::uint64_t k0, std::uint64_t k1,
-                                                           const std::uint64_t* values,
-                                                           const std::uint64_t* tags,
+__attribute__((target("avx2"))) inline void lane_hash_avx2(const siphash_state& start,
+                                                           const std::uint64_t* m1,
+                                                           const std::uint64_t* m2,
                                                            std::uint64_t* out) {
-    lane_keys_avx2_half(k0, k1, values, tags, out);
-    lane_keys_avx2_half(k0, k1, values + 4, tags + 4, out + 4);
+    lane_hash_avx2_half(start, m1, m2, out);
+    lane_hash_avx2_half(start, m1 + 4, m2 + 4, out + 4);
 }
 
 #endif
 
 // The fastest implementation this CPU runs.
-inline lane_keys_fn best_lane_keys() noexcept {
+inline lane_hash_fn best_lane_hash() noexcept {
 #ifdef CBPQ_LANE_KEYS_X86
     if (__builtin_cpu_supports("avx512f")) {
-        return &lane_keys_avx512;
+        return &lane_hash_avx512;
     }
     if (__builtin_cpu_supports("avx2")) {
-        return &lane_keys_avx2;
+        return &lane_hash_avx2;
     }
 #endif
-    return &lane_keys_scalar;
+    return &lane_hash_scalar;
+}
+
+// best_lane_hash(), chosen once per program (thread-safe; usable during static
+// initialisation, as __builtin_cpu_init is called first).
+inline lane_hash_fn chosen_lane_hash() noexcept {
+    static const lane_hash_fn chosen = [] {
+#ifdef CBPQ_LANE_KEYS_X86
+        __builtin_cpu_init();
+#endif
+        return best_lane_hash();
+    }();
+    return chosen;
 }
 
 // Keys of a whole batch of integer ids: out[i] = key of values[i], any n. The tag of each id
