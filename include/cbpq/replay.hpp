@@ -385,6 +385,8 @@ template <class OnDay>
         const double expected =
             1.02 * persons * std::min(1.0, cfg.identity_share) * (1.0 + extra_rate);
         engine.reserve(static_cast<std::size_t>(std::min(expected, 4194304.0)));
+        people.reserve_people(static_cast<std::size_t>(
+            std::min(1.02 * persons * std::min(1.0, cfg.identity_share), 4194304.0)));
     }
     std::vector<std::uint32_t> person_of_ordinal;
     // The accounts of one registration batch (the initial pool, then each day's arrivals) in

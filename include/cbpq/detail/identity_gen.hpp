@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
@@ -32,6 +33,8 @@ namespace detail::idgen {
 // strings cost a tenth of the CBP One replay with every account checked (an allocation per
 // address, cache misses per probe, rehashes); here a probe is one read of a table small enough
 // to stay mostly in the last-level cache. Not for adversarial input: FNV-1a with a final mix.
+// The slot comes from the hash's top bits, which the stored tag keeps, so growing moves the
+// entries without reading their text again.
 class text_set {
 public:
     // Inserts a + b + c (one string, given in three parts to avoid building it); false if it
@@ -47,7 +50,7 @@ public:
         const std::uint64_t h = hash(a, b, c);
         const auto tag = static_cast<std::uint32_t>(h >> 32);
         const std::size_t mask = table_.size() - 1;
-        for (std::size_t i = static_cast<std::size_t>(h) & mask;; i = (i + 1) & mask) {
+        for (std::size_t i = home(tag);; i = (i + 1) & mask) {
             entry& e = table_[i];
             if (e.at == 0) {
                 // The text first: if it cannot be stored, the table is unchanged.
@@ -75,6 +78,15 @@ public:
         table_.clear();
         arena_.clear();
         size_ = 0;
+        shift_ = 63;
+    }
+
+    // Room for n strings of about `length` bytes each without growing.
+    void reserve(std::size_t n, std::size_t length) {
+        while (2 * (n + 1) > table_.size()) {
+            grow();
+        }
+        arena_.reserve(n * (length + 2));
     }
 
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
@@ -114,14 +126,24 @@ private:
         return {std::string_view(arena_.data() + at + 2, length)};
     }
 
+    // The home slot of a string whose hash has `tag` as its top 32 bits: the top bits of the
+    // hash, as many as the table's size needs (at most 2^32 slots).
+    [[nodiscard]] std::size_t home(std::uint32_t tag) const noexcept {
+        return static_cast<std::size_t>((std::uint64_t{tag} << 32) >> shift_);
+    }
+
     void grow() {
-        large_vector<entry> old(std::max<std::size_t>(1024, 2 * table_.size()));
+        const std::size_t n = std::max<std::size_t>(1024, 2 * table_.size());
+        if (n > (std::size_t{1} << 32)) {
+            throw std::length_error("idgen::text_set: too many strings");
+        }
+        large_vector<entry> old(n);
         old.swap(table_);
-        const std::size_t mask = table_.size() - 1;
+        shift_ = 64 - static_cast<unsigned>(std::countr_zero(n));
+        const std::size_t mask = n - 1;
         for (const entry& e : old) {
             if (e.at != 0) {
-                const pieces p = stored(e);
-                std::size_t i = static_cast<std::size_t>(hash(p.text, {}, {})) & mask;
+                std::size_t i = home(e.tag);
                 while (table_[i].at != 0) {
                     i = (i + 1) & mask;
                 }
@@ -133,6 +155,7 @@ private:
     large_vector<entry> table_;
     std::basic_string<char, std::char_traits<char>, large_allocator<char>> arena_;
     std::size_t size_ = 0;
+    unsigned shift_ = 63; // 64 - log2(table size), set by grow (no probe meets an empty table)
 };
 
 /// One generated registration: the CSV columns of cbpq-gen-identities.
@@ -487,6 +510,10 @@ public:
 
     // Forgets every person made so far (their e-mail addresses stay taken).
     void forget_people() noexcept { people_.clear(); }
+
+    // Room for the e-mail addresses of about n people, so that the set of taken addresses
+    // need not grow (its size does not change what is generated).
+    void reserve_people(std::size_t n) { emails_.reserve(n, 28); }
 
     std::vector<registration> generate() {
         const auto dups =
