@@ -1451,10 +1451,12 @@ public:
         grow(1024);
     }
 
-    /// Reserves room for n registrations and about k blocks each.
-    void reserve(std::size_t n, std::size_t k = 5) {
+    /// Reserves room for n registrations, about k blocks each and about `text` bytes of
+    /// normalised text each (the generator's registrations average 132 bytes; a registration
+    /// past the room grows the text store by doubling, which copies it).
+    void reserve(std::size_t n, std::size_t k = 5, std::size_t text = 144) {
         reserve_touched(records_, n);
-        reserve_touched(arena_, n * 72);
+        reserve_touched(arena_, n * text);
         reserve_touched(chunks_, n * k / 4);
         std::size_t want = 1024;
         while (want * 7 < n * k * 10) {
