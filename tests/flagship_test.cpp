@@ -322,3 +322,47 @@ TEST_CASE("replay: outcomes are pinned by digest") {
         CHECK(fnv1a64(replay_digest_text(o)) == pin.digest);
     }
 }
+
+TEST_CASE("replay: the integer form of a probability test decides as the double form does") {
+    using cbpq::sim::detail_replay::below32;
+    using cbpq::sim::detail_replay::unit32;
+    const double two32 = 4294967296.0;
+    const double ps[] = {0.0,
+                         -0.5,
+                         1e-12,
+                         1.0 / two32,
+                         3.0 / two32,
+                         0.02,
+                         0.3,
+                         0.5,
+                         0.7,
+                         1.0 - 1e-12,
+                         1.0 - 1 / two32,
+                         1.0,
+                         1.5,
+                         std::nextafter(0.3, 1.0),
+                         std::nextafter(0.5, 0.0)};
+    for (const double p : ps) {
+        const std::uint64_t t = below32(p);
+        CHECK(t <= (std::uint64_t{1} << 32));
+        // Every word near the threshold, and the ends, in both halves of a 64-bit word.
+        std::vector<std::uint64_t> ws = {0, 1, 0xffffffffU, 0xfffffffeU};
+        for (std::uint64_t d = 0; d < 4; ++d) {
+            for (const std::uint64_t base : {t, t == 0 ? 0 : t - 1}) {
+                if (base + d <= 0xffffffffU) {
+                    ws.push_back(base + d);
+                }
+                if (base >= d) {
+                    ws.push_back(base - d);
+                }
+            }
+        }
+        for (const std::uint64_t w32 : ws) {
+            for (const std::uint64_t high : {std::uint64_t{0}, std::uint64_t{0xdeadbeef}}) {
+                const std::uint64_t w = (high << 32) | w32;
+                CHECK((unit32(w) < p) == ((w & 0xffffffffU) < t));
+                CHECK((unit32(w >> 32) < p) == ((w >> 32) < t));
+            }
+        }
+    }
+}
