@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -328,16 +329,26 @@ TEST_CASE("replay: the integer form of a probability test decides as the double 
     using cbpq::sim::detail_replay::unit32;
     const double two32 = 4294967296.0;
     const double ps[] = {0.0,
+                         -0.0,
                          -0.5,
                          1e-12,
+                         std::numeric_limits<double>::denorm_min(),
+                         std::numeric_limits<double>::quiet_NaN(),
+                         std::numeric_limits<double>::infinity(),
+                         -std::numeric_limits<double>::infinity(),
+                         0.5 / two32,
                          1.0 / two32,
+                         1.5 / two32,
                          3.0 / two32,
                          0.02,
+                         0.1,
+                         1.0 / 3.0,
                          0.3,
                          0.5,
                          0.7,
                          1.0 - 1e-12,
                          1.0 - 1 / two32,
+                         std::nextafter(1.0, 0.0),
                          1.0,
                          1.5,
                          std::nextafter(0.3, 1.0),

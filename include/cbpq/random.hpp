@@ -343,15 +343,19 @@ public:
 
     /// The next word: SipHash-2-4(key, 'R' || stream as 8 bytes big-endian || counter as 8
     /// bytes big-endian), counter = 0, 1, 2 ... noexcept, O(1).
-    /// The first word is computed alone; after it, eight at a time on the CPU's SIMD lanes
-    /// (detail/lane_keys.hpp) and handed out in order: the same words, cheaper per word for a
-    /// stream that draws many, no dearer for one that draws one.
+    /// Where the CPU has SIMD lanes (detail/lane_keys.hpp), words after the first are computed
+    /// eight at a time and handed out in order: the same words. Measured with AVX-512 against
+    /// one at a time: a stream of 8 words or more costs about half as much, one of 5 about the
+    /// same, one of 2 or 3 up to twice as much (the generator's and the replay's streams draw
+    /// 5 or more); one of 1 word the same, as the first word is always computed alone. Without
+    /// SIMD lanes (CBPQ_NO_SIMD, or not x86-64) every word is computed alone.
     constexpr result_type operator()() noexcept {
         if (next_ < ahead_) {
             ++counter_;
             return words_[next_++];
         }
-        if (std::is_constant_evaluated() || counter_ == 0) {
+        if (std::is_constant_evaluated() || counter_ == 0 ||
+            detail::chosen_lane_hash() == &detail::lane_hash_scalar) {
             const std::uint64_t counter = counter_++;
             detail::siphash_state st = after_first_;
             st.absorb(first_word(counter));

@@ -83,7 +83,8 @@ public:
 
     // Room for n strings of about `length` bytes each without growing.
     void reserve(std::size_t n, std::size_t length) {
-        while (2 * (n + 1) > table_.size()) {
+        // The insert of the n-th string finds n - 1 stored and grows unless 2n fit.
+        while (2 * n > table_.size()) {
             grow();
         }
         arena_.reserve(n * (length + 2));
@@ -104,7 +105,7 @@ private:
                 h = (h ^ static_cast<unsigned char>(ch)) * 0x100000001b3ULL; // FNV prime
             }
         }
-        h ^= h >> 33; // a final mix so that the low bits, which index, depend on every byte
+        h ^= h >> 33; // a final mix so that the top bits, which index, depend on every byte
         h *= 0xff51afd7ed558ccdULL;
         return h ^ (h >> 33);
     }
@@ -127,14 +128,16 @@ private:
     }
 
     // The home slot of a string whose hash has `tag` as its top 32 bits: the top bits of the
-    // hash, as many as the table's size needs (at most 2^32 slots).
+    // hash, as many as the table's size needs (at most 2^32 slots). Strings with one home
+    // share those bits of their tags, so the tag tells them apart by its remaining bits only
+    // (a needless text comparison now and then, never a wrong answer).
     [[nodiscard]] std::size_t home(std::uint32_t tag) const noexcept {
         return static_cast<std::size_t>((std::uint64_t{tag} << 32) >> shift_);
     }
 
     void grow() {
         const std::size_t n = std::max<std::size_t>(1024, 2 * table_.size());
-        if (n > (std::size_t{1} << 32)) {
+        if (std::uint64_t{n} > (std::uint64_t{1} << 32)) {
             throw std::length_error("idgen::text_set: too many strings");
         }
         large_vector<entry> old(n);

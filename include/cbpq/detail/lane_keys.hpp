@@ -4,7 +4,8 @@
 // words. Only the schedule differs from the one-at-a-time functions: eight independent lanes
 // in one AVX-512 register, four in an AVX2 register, or one at a time. Chosen from what the
 // CPU reports, so results never depend on it (tests compare every available path with the
-// scalar one). Define CBPQ_NO_SIMD to keep only the scalar path.
+// scalar one). Define CBPQ_NO_SIMD to keep only the scalar path, in every translation unit of
+// a program (chosen_lane_hash is one function shared by all of them).
 #ifndef CBPQ_DETAIL_LANE_KEYS_HPP
 #define CBPQ_DETAIL_LANE_KEYS_HPP
 
