@@ -51,7 +51,7 @@ struct replay_assumption {
 };
 
 /// The share of registrants whose accounts go through the duplicate engine by default
-/// (replay_config::identity_share). A sample, because checking every account takes 8-10 s of
+/// (replay_config::identity_share). A sample, because checking every account takes 5.5-7 s of
 /// CPU time against the flagship's 5 s budget (docs/cbp-one-2023.md); raise it here when the
 /// engine gets faster.
 inline constexpr double default_identity_share = 0.1;
