@@ -354,25 +354,27 @@ public:
             ++counter_;
             return words_[next_++];
         }
-        if (std::is_constant_evaluated() || counter_ == 0 ||
-            detail::chosen_lane_hash() == &detail::lane_hash_scalar) {
-            const std::uint64_t counter = counter_++;
-            detail::siphash_state st = after_first_;
-            st.absorb(first_word(counter));
-            st.absorb(last_word(counter));
-            return st.finish();
+        if (!std::is_constant_evaluated() && counter_ != 0) {
+            const detail::lane_hash_fn lanes = detail::chosen_lane_hash();
+            if (lanes != &detail::lane_hash_scalar) {
+                std::uint64_t m1[ahead];
+                std::uint64_t m2[ahead];
+                for (std::size_t i = 0; i < ahead; ++i) {
+                    m1[i] = first_word(counter_ + i);
+                    m2[i] = last_word(counter_ + i);
+                }
+                lanes(after_first_, m1, m2, words_.data());
+                ahead_ = ahead;
+                next_ = 1;
+                ++counter_;
+                return words_[0];
+            }
         }
-        std::uint64_t m1[ahead];
-        std::uint64_t m2[ahead];
-        for (std::size_t i = 0; i < ahead; ++i) {
-            m1[i] = first_word(counter_ + i);
-            m2[i] = last_word(counter_ + i);
-        }
-        detail::chosen_lane_hash()(after_first_, m1, m2, words_.data());
-        ahead_ = ahead;
-        next_ = 1;
-        ++counter_;
-        return words_[0];
+        const std::uint64_t counter = counter_++;
+        detail::siphash_state st = after_first_;
+        st.absorb(first_word(counter));
+        st.absorb(last_word(counter));
+        return st.finish();
     }
 
     /// Unbiased integer in [0, n), n > 0 (Lemire).
