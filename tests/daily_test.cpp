@@ -96,6 +96,42 @@ TEST_CASE("daily: a failure at any step leaves the store as it was") {
     }
 }
 
+TEST_CASE("daily: a workspace kept from day to day changes no outcome") {
+    // Two stores with the same registrations: one runs its days without a workspace, the
+    // other with one workspace for every day (the second day's pool is smaller, the third
+    // larger again after new arrivals), as a host would keep it.
+    auto plain = filled(80);
+    auto reused = filled(80);
+    const conformance::fixed_capacity_source cap{conformance::two_ports()};
+    cbpq::draw_workspace workspace;
+    for (int day = 1; day <= 3; ++day) {
+        auto q = conformance::request(static_cast<unsigned char>(20 + day), 3);
+        q.date = cbpq::parse_date("2024-03-0" + std::to_string(day));
+        if (day == 3) {
+            for (auto* s : {&plain, &reused}) {
+                for (int i = 0; i < 40; ++i) {
+                    s->add_registration(conformance::person("late" + std::to_string(i),
+                                                            i % 2 == 0 ? "A" : "B", 1 + i % 3,
+                                                            1000 + i),
+                                        cbpq::dedup_decision::keep);
+                }
+            }
+        }
+        const auto a = cbpq::run_day(plain, cap, q);
+        const auto b = cbpq::run_day(reused, cap, q, cbpq::pass_through_resolver{}, workspace);
+        REQUIRE(a.status == cbpq::day_status::committed);
+        CHECK(b.status == a.status);
+        CHECK(b.day == a.day);
+        CHECK(b.pool == a.pool);
+        CHECK(workspace.bytes() > 0); // the draw's duplicate check kept its store there
+    }
+    // A day already committed is returned as stored, with or without the workspace.
+    auto q = conformance::request(21, 3);
+    q.date = cbpq::parse_date("2024-03-01");
+    CHECK(cbpq::run_day(reused, cap, q, cbpq::pass_through_resolver{}, workspace).status ==
+          cbpq::day_status::already_committed);
+}
+
 TEST_CASE("daily: the committed day reproduces from its receipt (verify)") {
     auto s = filled(60);
     const conformance::fixed_capacity_source cap{conformance::two_ports()};

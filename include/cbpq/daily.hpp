@@ -128,22 +128,13 @@ inline day_outcome already(const day_commit& stored, const seed& s) {
     return out;
 }
 
-} // namespace detail
-
-/// Runs one day from end to end. The only write is the final commit_day, so a failure at any
-/// step (an exception from the store, the resolver, the capacity source or the draw) leaves
-/// the store as it was, provided commit_day is all or nothing (allocation_store). Running a
-/// committed label again returns the stored day (already_committed) or, with another seed,
-/// refuses (refused); a concurrent run that commits first is detected the same way.
-/// O(n) for the pool plus the resolver, the draw and the entrant digest (O(n log n)).
-template <class Store, capacity_source Capacity,
-          duplicate_resolver Resolver = pass_through_resolver>
-requires pool_reader<Store> && allocation_store<Store>
-    day_outcome run_day(Store& store, const Capacity& capacity, const day_request& request,
-                        Resolver resolver = {}) {
+// run_day, with the draw's scratch from `workspace` when it is not null.
+template <class Store, class Capacity, class Resolver>
+day_outcome run_day_with(Store& store, const Capacity& capacity, const day_request& request,
+                         Resolver& resolver, draw_workspace* workspace) {
     const std::string label = day_label(request);
     if (const auto stored = store.committed(label)) {
-        return detail::already(*stored, request.day_seed);
+        return already(*stored, request.day_seed);
     }
     auto&& pool_range = store.eligible_pool(request.date);
     std::vector<const registration*> pool;
@@ -169,7 +160,9 @@ requires pool_reader<Store> && allocation_store<Store>
     auto id = [](const registration* r) -> const std::string& { return r->id; };
     auto port = [](const registration* r) -> const std::string& { return r->port; };
     auto party = [](const registration* r) { return r->party; };
-    const auto result = draw(entrants, cap, key, request.options, id, port, party);
+    const auto result = workspace != nullptr
+                            ? draw(entrants, cap, key, request.options, id, port, party, *workspace)
+                            : draw(entrants, cap, key, request.options, id, port, party);
     auto digest = digest_entrants(entrants, cap, id, port, party);
 
     day_commit c;
@@ -184,7 +177,7 @@ requires pool_reader<Store> && allocation_store<Store>
     if (st != commit_status::committed) {
         // Another run committed this label between our check and our commit.
         if (const auto stored = store.committed(label)) {
-            return detail::already(*stored, request.day_seed);
+            return already(*stored, request.day_seed);
         }
         throw storage_failure("commit of day '" + label + "' reported " +
                               std::string(to_string(st)) + " but the day is not on record");
@@ -195,6 +188,33 @@ requires pool_reader<Store> && allocation_store<Store>
     out.pool = pool.size();
     out.duplicates_removed = pool.size() - entrants.size();
     return out;
+}
+
+} // namespace detail
+
+/// Runs one day from end to end. The only write is the final commit_day, so a failure at any
+/// step (an exception from the store, the resolver, the capacity source or the draw) leaves
+/// the store as it was, provided commit_day is all or nothing (allocation_store). Running a
+/// committed label again returns the stored day (already_committed) or, with another seed,
+/// refuses (refused); a concurrent run that commits first is detected the same way.
+/// O(n) for the pool plus the resolver, the draw and the entrant digest (O(n log n)).
+template <class Store, capacity_source Capacity,
+          duplicate_resolver Resolver = pass_through_resolver>
+requires pool_reader<Store> && allocation_store<Store>
+    day_outcome run_day(Store& store, const Capacity& capacity, const day_request& request,
+                        Resolver resolver = {}) {
+    return detail::run_day_with(store, capacity, request, resolver, nullptr);
+}
+
+/// run_day with the draw's scratch memory from `workspace` (see draw_workspace): the same
+/// outcome. A host that runs one day after another keeps one workspace for all of them, so that
+/// the exact duplicate-id check reuses its store instead of allocating and faulting it in every
+/// day (docs/draw.md, "Reusing scratch memory").
+template <class Store, capacity_source Capacity, duplicate_resolver Resolver>
+requires pool_reader<Store> && allocation_store<Store>
+    day_outcome run_day(Store& store, const Capacity& capacity, const day_request& request,
+                        Resolver resolver, draw_workspace& workspace) {
+    return detail::run_day_with(store, capacity, request, resolver, &workspace);
 }
 
 /// Confirms a held reservation of `id` on `date`. noexcept exactly when the store's confirm is.
