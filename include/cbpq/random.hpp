@@ -345,7 +345,8 @@ public:
     /// bytes big-endian), counter = 0, 1, 2 ... noexcept, O(1).
     /// Where the CPU has SIMD lanes (detail/lane_keys.hpp), words after the first are computed
     /// eight at a time and handed out in order: the same words. Measured with AVX-512 against
-    /// one at a time: a stream of 8 words or more costs about half as much, one of 5 about the
+    /// one at a time (bench/random_bench.cpp, BM_keyed_stream_short and its _one_at_a_time
+    /// baseline): a stream of 8 words or more costs about half as much, one of 5 about the
     /// same, one of 2 or 3 up to twice as much (the generator's and the replay's streams draw
     /// 5 or more); one of 1 word the same, as the first word is always computed alone. Without
     /// SIMD lanes (CBPQ_NO_SIMD, or not x86-64) every word is computed alone.
