@@ -348,8 +348,9 @@ public:
     /// one at a time (bench/random_bench.cpp, BM_keyed_stream_short and its _one_at_a_time
     /// baseline): a stream of 8 words or more costs about half as much, one of 5 about the
     /// same, one of 2 or 3 up to twice as much (the generator's and the replay's streams draw
-    /// 5 or more); one of 1 word the same, as the first word is always computed alone. Without
-    /// SIMD lanes (CBPQ_NO_SIMD, or not x86-64) every word is computed alone.
+    /// 5 or more); one of 1 word about a tenth more (the first word is always computed alone;
+    /// the rest is the larger object). Without SIMD lanes (CBPQ_NO_SIMD, or not x86-64) every
+    /// word is computed alone.
     constexpr result_type operator()() noexcept {
         if (next_ < ahead_) {
             ++counter_;
