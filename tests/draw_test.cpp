@@ -255,6 +255,26 @@ TEST_CASE("draw: chi-square quantiles match published tables") {
     CHECK(cbpq_test::chi_square_critical(1, 0.001) == doctest::Approx(10.828).epsilon(1e-4));
 }
 
+namespace {
+
+// Every implementation of the eight-lane hash this CPU can run, the scalar one first.
+std::vector<cbpq::detail::lane_hash_fn> lane_paths() {
+    std::vector<cbpq::detail::lane_hash_fn> paths = {&cbpq::detail::lane_hash_scalar,
+                                                     cbpq::detail::best_lane_hash(),
+                                                     cbpq::detail::chosen_lane_hash()};
+#ifdef CBPQ_LANE_KEYS_X86
+    if (__builtin_cpu_supports("avx2")) {
+        paths.push_back(&cbpq::detail::lane_hash_avx2);
+    }
+    if (__builtin_cpu_supports("avx512f")) {
+        paths.push_back(&cbpq::detail::lane_hash_avx512);
+    }
+#endif
+    return paths;
+}
+
+} // namespace
+
 TEST_CASE("draw: SIMD key lanes equal the scalar key") {
     const cbpq::draw_key key(test_seed(), "lanes");
     const cbpq::detail::siphash_state start(key.k0(), key.k1());
@@ -269,26 +289,13 @@ TEST_CASE("draw: SIMD key lanes equal the scalar key") {
         std::uint64_t m1[8];
         std::uint64_t m2[8];
         cbpq::detail::lane_key_words(values, tags, m1, m2);
-        std::uint64_t want[8];
         std::uint64_t got[8];
-        cbpq::detail::lane_hash_scalar(start, m1, m2, want);
-        for (std::size_t i = 0; i < 8; ++i) {
-            CHECK(want[i] == key.entrant_key(static_cast<std::int64_t>(values[i])));
+        for (const auto path : lane_paths()) {
+            path(start, m1, m2, got);
+            for (std::size_t i = 0; i < 8; ++i) {
+                CHECK(got[i] == key.entrant_key(static_cast<std::int64_t>(values[i])));
+            }
         }
-        cbpq::detail::best_lane_hash()(start, m1, m2, got);
-        CHECK(std::equal(want, want + 8, got));
-        cbpq::detail::chosen_lane_hash()(start, m1, m2, got);
-        CHECK(std::equal(want, want + 8, got));
-#ifdef CBPQ_LANE_KEYS_X86
-        if (__builtin_cpu_supports("avx2")) {
-            cbpq::detail::lane_hash_avx2(start, m1, m2, got);
-            CHECK(std::equal(want, want + 8, got));
-        }
-        if (__builtin_cpu_supports("avx512f")) {
-            cbpq::detail::lane_hash_avx512(start, m1, m2, got);
-            CHECK(std::equal(want, want + 8, got));
-        }
-#endif
     }
 }
 
@@ -296,17 +303,7 @@ TEST_CASE("draw: every SIMD lane path equals the scalar one from any state and w
     // keyed_stream starts the lanes from the state after its first message block, with other
     // words than an entrant key's: every path must agree with the scalar one there too.
     std::mt19937_64 g(11);
-    std::vector<cbpq::detail::lane_hash_fn> paths = {&cbpq::detail::lane_hash_scalar,
-                                                     cbpq::detail::best_lane_hash(),
-                                                     cbpq::detail::chosen_lane_hash()};
-#ifdef CBPQ_LANE_KEYS_X86
-    if (__builtin_cpu_supports("avx2")) {
-        paths.push_back(&cbpq::detail::lane_hash_avx2);
-    }
-    if (__builtin_cpu_supports("avx512f")) {
-        paths.push_back(&cbpq::detail::lane_hash_avx512);
-    }
-#endif
+    const auto paths = lane_paths();
     for (int round = 0; round < 200; ++round) {
         cbpq::detail::siphash_state start(g(), g());
         start.absorb(g());

@@ -394,11 +394,10 @@ template <class OnDay>
         const double persons =
             static_cast<double>(cfg.initial_persons) + cfg.arrivals_per_day * days;
         // At most 4M up front (about a gigabyte of index): a larger run grows as it goes.
-        const double expected =
-            1.02 * persons * std::min(1.0, cfg.identity_share) * (1.0 + extra_rate);
-        engine.reserve(static_cast<std::size_t>(std::min(expected, 4194304.0)));
-        people.reserve_people(static_cast<std::size_t>(
-            std::min(1.02 * persons * std::min(1.0, cfg.identity_share), 4194304.0)));
+        auto capped = [](double n) { return static_cast<std::size_t>(std::min(n, 4194304.0)); };
+        const double sampled = 1.02 * persons * std::min(1.0, cfg.identity_share);
+        engine.reserve(capped(sampled * (1.0 + extra_rate))); // first and extra accounts
+        people.reserve_people(capped(sampled));               // one e-mail address a person
     }
     std::vector<std::uint32_t> person_of_ordinal;
     // The accounts of one registration batch (the initial pool, then each day's arrivals) in
