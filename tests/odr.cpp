@@ -3,4 +3,4 @@
 // violation), whichever headers the test files include.
 #include <cbpq/cbpq.hpp>
 
-int cbpq_odr_check_second_tu = 0;
+int cbpq_odr_check_first_tu = 0;
