@@ -159,10 +159,10 @@ int body(int argc, char** argv) {
     // Read and check everything before deciding anything.
     cbpq::csv_options csv;
     csv.trim_spaces = true;
-    std::vector<cbpq::csv_table> tables;
+    std::vector<cbpq::csv_view_table> tables; // the fields are views into each file's text
     tables.reserve(inputs.size());
     for (const auto& path : inputs) {
-        tables.push_back(cbpq::parse_csv(tool::read_file(path), path, csv));
+        tables.push_back(cbpq::parse_csv_views(tool::read_file(path), path, csv));
     }
     struct source {
         std::size_t table, row;
@@ -173,14 +173,14 @@ int body(int argc, char** argv) {
     std::unordered_map<std::string, source> seen_ids;
     std::size_t total_rows = 0;
     for (const auto& t : tables) {
-        total_rows += t.rows.size();
+        total_rows += t.size();
     }
     engine.reserve(total_rows);
     sources.reserve(total_rows);
     seen_ids.reserve(total_rows);
     std::size_t ordinal = 0;
     for (std::size_t ti = 0; ti < tables.size(); ++ti) {
-        const cbpq::csv_table& t = tables[ti];
+        const cbpq::csv_view_table& t = tables[ti];
         std::array<std::optional<std::size_t>, cbpq::identity_field_count> col;
         for (std::size_t f = 0; f < col.size(); ++f) {
             if (map[f]) {
@@ -190,14 +190,13 @@ int body(int argc, char** argv) {
         auto column_of = [&](std::string_view field) -> std::size_t {
             const auto f = cbpq::identity_field_from_string(field);
             return f && col[static_cast<std::size_t>(*f)] ? *col[static_cast<std::size_t>(*f)]
-                                                          : t.header.size();
+                                                          : t.width();
         };
-        for (std::size_t ri = 0; ri < t.rows.size(); ++ri) {
+        for (std::size_t ri = 0; ri < t.size(); ++ri) {
             ++ordinal;
-            const auto& fields = t.rows[ri].fields;
             auto get = [&](cbpq::identity_field f) -> std::string_view {
                 const auto& c = col[static_cast<std::size_t>(f)];
-                return c ? std::string_view(fields[*c]) : std::string_view();
+                return c ? t.field(ri, *c) : std::string_view();
             };
             using F = cbpq::identity_field;
             cbpq::registration_view v;
@@ -249,8 +248,8 @@ int body(int argc, char** argv) {
             if (!fresh) {
                 const auto& first = tables[it->second.table];
                 t.fail(ri, column_of("id"),
-                       "id '" + normalized.id + "' already used at " + first.source + ":" +
-                           std::to_string(first.rows[it->second.row].line));
+                       "id '" + normalized.id + "' already used at " + first.source() + ":" +
+                           std::to_string(first.line(it->second.row)));
             }
             sources.push_back({ti, ri});
             // Nothing is written before every row is read, so adding as we go keeps bad input

@@ -3,15 +3,25 @@
 
 #include <doctest/doctest.h>
 
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
 
+// The error parse_csv throws for `text`; parse_csv_views must throw the same.
 cbpq::parse_error parse_failure(const std::string& text, const cbpq::csv_options& opt = {}) {
+    std::string views_refused;
+    try {
+        (void)cbpq::parse_csv_views(text, "f.csv", opt);
+    } catch (const cbpq::parse_error& e) {
+        views_refused = e.what();
+    }
     try {
         (void)cbpq::parse_csv(text, "f.csv", opt);
     } catch (const cbpq::parse_error& e) {
+        CHECK(views_refused == e.what());
         return e;
     }
     FAIL("expected a parse_error for: " << text);
@@ -108,4 +118,49 @@ TEST_CASE("csv: writer round-trips through the reader") {
     const auto t = cbpq::parse_csv(text, "rt");
     REQUIRE(t.rows.size() == 1);
     CHECK(t.rows[0].fields == fields);
+}
+
+TEST_CASE("csv views: the table's fields without a string each; views survive moves") {
+    cbpq::csv_options opt;
+    opt.trim_spaces = true;
+    // Short enough for the string's inline buffer: the table must not view a moved-from one.
+    cbpq::csv_view_table v = cbpq::parse_csv_views("a,b\n1, x \n", "s.csv", opt);
+    cbpq::csv_view_table w = std::move(v);
+    REQUIRE(w.size() == 1);
+    CHECK(w.width() == 2);
+    CHECK(w.field(0, 1) == "x");
+
+    const std::string text =
+        "id, name\r\n1,\"Ana, \"\"la\"\" Ruiz\"\r\n\n2,\"two\nlines\"\n3,  \" q \" \n";
+    const cbpq::csv_table t = cbpq::parse_csv(text, "f.csv", opt);
+    cbpq::csv_view_table u;
+    u = cbpq::parse_csv_views(text, "f.csv", opt);
+    REQUIRE(u.header() == std::vector<std::string_view>{"id", "name"});
+    REQUIRE(u.size() == t.rows.size());
+    for (std::size_t i = 0; i < u.size(); ++i) {
+        CHECK(u.line(i) == t.rows[i].line);
+        for (std::size_t c = 0; c < u.width(); ++c) {
+            CHECK(u.field(i, c) == t.rows[i].fields[c]);
+        }
+    }
+    CHECK(u.field(0, 1) == "Ana, \"la\" Ruiz"); // unescaped: a copy of its own
+    CHECK(u.field(2, 1) == " q ");
+    CHECK(u.find_column("name") == 1);
+    CHECK_THROWS_WITH_AS((void)u.require_column("party"),
+                         doctest::Contains("required column 'party'"), cbpq::parse_error);
+    try {
+        u.fail(2, 1, "bad name");
+        FAIL("fail() must throw");
+    } catch (const cbpq::parse_error& e) {
+        CHECK(std::string(e.what()) == "f.csv:6:5, field 'name': bad name");
+    }
+    CHECK_THROWS_AS(u.fail(3, 0, "no such record"), std::out_of_range);
+
+    opt.header = false;
+    const cbpq::csv_view_table h = cbpq::parse_csv_views("1,2\n3,4\n", "n.csv", opt);
+    CHECK(h.header().empty());
+    CHECK(h.width() == 2);
+    CHECK(h.size() == 2);
+    CHECK(h.field(1, 0) == "3");
+    CHECK(parse_failure("1,2\n3\n", opt).line() == 2);
 }

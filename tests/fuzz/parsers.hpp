@@ -17,8 +17,10 @@
 #include <cbpq/similarity.hpp>
 #include <cbpq/simulate.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -36,7 +38,42 @@ inline void require(bool ok, const char* what) {
     }
 }
 
+// parse_csv_views holds what parse_csv does, and refuses what it refuses with the same message,
+// with and without a header and trimming (the options come from the text's length).
+inline void csv_views_agree(std::string_view text) {
+    cbpq::csv_options opt;
+    opt.header = text.size() % 3 != 0;
+    opt.trim_spaces = text.size() % 2 == 0;
+    std::optional<cbpq::csv_table> t;
+    std::string refused;
+    try {
+        t = cbpq::parse_csv(text, "fuzz", opt);
+    } catch (const cbpq::parse_error& e) {
+        refused = e.what();
+    }
+    try {
+        const cbpq::csv_view_table v = cbpq::parse_csv_views(std::string(text), "fuzz", opt);
+        require(t.has_value(), "csv views accept only what the table accepts");
+        require(
+            std::equal(v.header().begin(), v.header().end(), t->header.begin(), t->header.end()),
+            "csv views hold the header");
+        require(v.size() == t->rows.size(), "csv views hold every record");
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            const cbpq::csv_row& r = t->rows[i];
+            require(v.line(i) == r.line && v.width() == r.fields.size(),
+                    "csv views hold each record's line and width");
+            for (std::size_t c = 0; c < v.width(); ++c) {
+                require(v.field(i, c) == r.fields[c], "csv views hold every field");
+            }
+        }
+    } catch (const cbpq::parse_error& e) {
+        require(!t.has_value() && refused == e.what(),
+                "csv views refuse what the table refuses, with the same message");
+    }
+}
+
 inline void csv_round_trip(std::string_view text) {
+    csv_views_agree(text);
     const cbpq::csv_table t = cbpq::parse_csv(text, "fuzz");
     std::string out;
     cbpq::csv_append_row(out, t.header);
