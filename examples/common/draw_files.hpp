@@ -55,7 +55,7 @@ inline entrant_columns columns_for(cbpq::draw_policy p) {
 }
 
 /// A strict decimal integer ("-" allowed so that negatives get their own message).
-inline std::optional<std::int64_t> parse_integer(const std::string& s) {
+inline std::optional<std::int64_t> parse_integer(std::string_view s) {
     if (s.empty()) {
         return std::nullopt;
     }
@@ -77,9 +77,19 @@ inline std::optional<std::int64_t> parse_integer(const std::string& s) {
     return s[0] == '-' ? -v : v;
 }
 
-inline std::int64_t count_field(const cbpq::csv_table& t, std::size_t row, std::size_t col,
-                                std::int64_t lo, std::int64_t hi) {
-    const std::string& f = t.rows[row].fields[col];
+// Field `col` of record `row`, from either kind of table.
+inline std::string_view field_text(const cbpq::csv_table& t, std::size_t row, std::size_t col) {
+    return t.rows[row].fields[col];
+}
+inline std::string_view field_text(const cbpq::csv_view_table& t, std::size_t row,
+                                   std::size_t col) {
+    return t.field(row, col);
+}
+
+template <class Table>
+std::int64_t count_field(const Table& t, std::size_t row, std::size_t col, std::int64_t lo,
+                         std::int64_t hi) {
+    const std::string f(field_text(t, row, col));
     const auto v = parse_integer(f);
     if (!v) {
         t.fail(row, col, "'" + f + "' is not a whole number");
@@ -187,7 +197,8 @@ inline cbpq::day_capacity read_capacity(const std::string& path,
 inline std::vector<csv_entrant> read_entrants(const std::string& path,
                                               const cbpq::day_capacity& cap, std::int64_t max_party,
                                               entrant_columns columns = {}) {
-    const cbpq::csv_table t = cbpq::parse_csv(read_file(path), path);
+    // Views: an entrants file may hold millions of records, most fields of which are not kept.
+    const cbpq::csv_view_table t = cbpq::parse_csv_views(read_file(path), path);
     const std::size_t id_col = t.require_column("id");
     std::optional<std::size_t> port_col;
     std::optional<std::size_t> prefs_col;
@@ -206,28 +217,28 @@ inline std::vector<csv_entrant> read_entrants(const std::string& path,
         weight_col = t.require_column("weight");
     }
     std::vector<csv_entrant> out;
-    out.reserve(t.rows.size());
+    out.reserve(t.size());
     std::unordered_map<std::string, std::size_t> seen;
-    seen.reserve(t.rows.size());
-    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    seen.reserve(t.size());
+    for (std::size_t r = 0; r < t.size(); ++r) {
         csv_entrant e;
-        e.id = t.rows[r].fields[id_col];
+        e.id = t.field(r, id_col);
         if (e.id.empty()) {
             t.fail(r, id_col, "empty id");
         }
-        if (const auto [it, fresh] = seen.emplace(e.id, t.rows[r].line); !fresh) {
+        if (const auto [it, fresh] = seen.emplace(e.id, t.line(r)); !fresh) {
             t.fail(r, id_col,
                    "duplicate id '" + e.id + "' (first on line " + std::to_string(it->second) +
                        ")");
         }
         if (port_col) {
-            e.port = t.rows[r].fields[*port_col];
+            e.port = t.field(r, *port_col);
             if (cap.find(e.port) == nullptr) {
                 t.fail(r, *port_col, "unknown port '" + e.port + "'");
             }
         }
         if (prefs_col) {
-            const std::string& f = t.rows[r].fields[*prefs_col];
+            const std::string f(t.field(r, *prefs_col));
             if (f.empty()) {
                 t.fail(r, *prefs_col, "no port listed");
             }
@@ -258,7 +269,7 @@ inline std::vector<csv_entrant> read_entrants(const std::string& path,
             e.party = count_field(t, r, *party_col, 1, max_party);
         }
         if (reg_col) {
-            const std::string& f = t.rows[r].fields[*reg_col];
+            const std::string f(t.field(r, *reg_col));
             const auto d = cbpq::detail::parse_civil_date(f);
             if (!d) {
                 t.fail(r, *reg_col, "'" + f + "' is not a date YYYY-MM-DD");
@@ -266,7 +277,7 @@ inline std::vector<csv_entrant> read_entrants(const std::string& path,
             e.registered = cbpq::detail::day_number(*d);
         }
         if (weight_col) {
-            const std::string& f = t.rows[r].fields[*weight_col];
+            const std::string f(t.field(r, *weight_col));
             double w = 0.0;
             const auto res = std::from_chars(f.data(), f.data() + f.size(), w);
             if (f.empty() || res.ec != std::errc{} || res.ptr != f.data() + f.size() || w != w) {

@@ -37,6 +37,31 @@ struct csv_row {
     std::vector<std::size_t> columns;
 };
 
+namespace detail {
+
+// The column lookups of csv_table and csv_view_table, over their header's names.
+template <class Names>
+std::optional<std::size_t> find_csv_column(const Names& header, std::string_view name) noexcept {
+    for (std::size_t i = 0; i < header.size(); ++i) {
+        if (header[i] == name) {
+            return i;
+        }
+    }
+    return std::nullopt;
+}
+
+template <class Names>
+std::size_t require_csv_column(const Names& header, std::string_view name,
+                               const std::string& source) {
+    if (auto i = find_csv_column(header, name)) {
+        return *i;
+    }
+    throw_parse_error(source, 1, 0, std::string(name),
+                      "required column '" + std::string(name) + "' is missing");
+}
+
+} // namespace detail
+
 /// A parsed CSV text. Rows all have as many fields as the header (checked while parsing).
 class csv_table {
 public:
@@ -46,21 +71,12 @@ public:
 
     /// Index of the column named `name`, if any. O(columns).
     [[nodiscard]] std::optional<std::size_t> find_column(std::string_view name) const noexcept {
-        for (std::size_t i = 0; i < header.size(); ++i) {
-            if (header[i] == name) {
-                return i;
-            }
-        }
-        return std::nullopt;
+        return detail::find_csv_column(header, name);
     }
 
     /// Index of the column named `name`; throws parse_error on the header line if it is absent.
     [[nodiscard]] std::size_t require_column(std::string_view name) const {
-        if (auto i = find_column(name)) {
-            return *i;
-        }
-        detail::throw_parse_error(source, 1, 0, std::string(name),
-                                  "required column '" + std::string(name) + "' is missing");
+        return detail::require_csv_column(header, name, source);
     }
 
     /// Throws a parse_error that points at field `col` of row `row`.
@@ -297,21 +313,12 @@ public:
 
     /// Index of the column named `name`, if any. O(columns).
     [[nodiscard]] std::optional<std::size_t> find_column(std::string_view name) const noexcept {
-        for (std::size_t i = 0; i < header_.size(); ++i) {
-            if (header_[i] == name) {
-                return i;
-            }
-        }
-        return std::nullopt;
+        return detail::find_csv_column(header_, name);
     }
 
     /// Index of the column named `name`; throws parse_error on the header line if it is absent.
     [[nodiscard]] std::size_t require_column(std::string_view name) const {
-        if (auto i = find_column(name)) {
-            return *i;
-        }
-        detail::throw_parse_error(source_, 1, 0, std::string(name),
-                                  "required column '" + std::string(name) + "' is missing");
+        return detail::require_csv_column(header_, name, source_);
     }
 
     /// Throws a parse_error that points at field `col` of record `row` (as csv_table::fail).
