@@ -89,14 +89,15 @@ inline std::string_view field_text(const cbpq::csv_view_table& t, std::size_t ro
 template <class Table>
 std::int64_t count_field(const Table& t, std::size_t row, std::size_t col, std::int64_t lo,
                          std::int64_t hi) {
-    const std::string f(field_text(t, row, col));
+    const std::string_view f = field_text(t, row, col);
     const auto v = parse_integer(f);
     if (!v) {
-        t.fail(row, col, "'" + f + "' is not a whole number");
+        t.fail(row, col, "'" + std::string(f) + "' is not a whole number");
     }
     if (*v < lo || *v > hi) {
         t.fail(row, col,
-               "value " + f + " is outside " + std::to_string(lo) + ".." + std::to_string(hi));
+               "value " + std::string(f) + " is outside " + std::to_string(lo) + ".." +
+                   std::to_string(hi));
     }
     return *v;
 }
@@ -269,23 +270,24 @@ inline std::vector<csv_entrant> read_entrants(const std::string& path,
             e.party = count_field(t, r, *party_col, 1, max_party);
         }
         if (reg_col) {
-            const std::string f(t.field(r, *reg_col));
+            const std::string_view f = t.field(r, *reg_col);
             const auto d = cbpq::detail::parse_civil_date(f);
             if (!d) {
-                t.fail(r, *reg_col, "'" + f + "' is not a date YYYY-MM-DD");
+                t.fail(r, *reg_col, "'" + std::string(f) + "' is not a date YYYY-MM-DD");
             }
             e.registered = cbpq::detail::day_number(*d);
         }
         if (weight_col) {
-            const std::string f(t.field(r, *weight_col));
+            const std::string_view f = t.field(r, *weight_col);
             double w = 0.0;
             const auto res = std::from_chars(f.data(), f.data() + f.size(), w);
             if (f.empty() || res.ec != std::errc{} || res.ptr != f.data() + f.size() || w != w) {
-                t.fail(r, *weight_col, "'" + f + "' is not a decimal number");
+                t.fail(r, *weight_col, "'" + std::string(f) + "' is not a decimal number");
             }
             if (!(w >= cbpq::min_weight && w <= cbpq::max_weight)) {
                 t.fail(r, *weight_col,
-                       "weight " + f + " must be positive and finite, from 2^-100 to 2^100");
+                       "weight " + std::string(f) +
+                           " must be positive and finite, from 2^-100 to 2^100");
             }
             e.weight = w;
         }

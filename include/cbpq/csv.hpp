@@ -283,8 +283,8 @@ void read_csv(std::string_view text, const std::string& source, const csv_option
 }
 
 /// A parsed CSV text whose fields are views into the text, which the table owns: one array of
-/// views and one of columns for the whole file, where csv_table holds a string and a row
-/// object per field and record: less memory and time for large files (docs/duplicates.md gives
+/// views and one of columns for the whole file, where csv_table holds a string per field and
+/// a row object per record: less memory and time for large files (docs/duplicates.md gives
 /// cbpq-dedup's figures at a million records). Same fields, same errors as parse_csv.
 /// Move-only (the views point into its own buffers).
 class csv_view_table {
