@@ -1,6 +1,7 @@
 // Similarity and folding speed, per pair / per name, beside textbook baselines measured in the
 // same run: a naive Jaro-Winkler (vectors of flags, no cutoffs) and the plain Wagner-Fischer
 // Levenshtein.
+#include <cbpq/detail/dedup_text.hpp>
 #include <cbpq/identity.hpp>
 #include <cbpq/similarity.hpp>
 
@@ -43,6 +44,38 @@ const std::vector<std::pair<std::u32string, std::u32string>>& name_pairs() {
         }
         return out;
     }();
+    return pairs;
+}
+
+// name_pairs() as folded text.
+const std::vector<std::pair<std::string, std::string>>& char_pairs() {
+    static const std::vector<std::pair<std::string, std::string>> pairs = [] {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (const auto& [a, b] : name_pairs()) {
+            out.emplace_back(std::string(a.begin(), a.end()), std::string(b.begin(), b.end()));
+        }
+        return out;
+    }();
+    return pairs;
+}
+
+// Document numbers as the document-typo rule sees them: mostly unrelated numbers of the same
+// length, some one edit apart (substitution, transposition, insertion).
+const std::vector<std::pair<std::string, std::string>>& document_pairs() {
+    static const std::vector<std::pair<std::string, std::string>> pairs = {
+        {"U35649660", "834440186"},
+        {"W6627243", "W6627234"},
+        {"GVLH545105GVRHYO07", "GVLH545105GVRHYO07"},
+        {"748708254", "790732466"},
+        {"0403359775", "0403359755"},
+        {"X1234567", "X12345678"},
+        {"PA1122334", "PA1122343"},
+        {"E7781236", "F9912345"},
+        {"AB123456", "BA123456"},
+        {"9988776655", "9988776656"},
+        {"CURP00112233", "CURP00112234"},
+        {"N0012345", "M8812345"},
+    };
     return pairs;
 }
 
@@ -112,6 +145,20 @@ void BM_jaro_winkler(benchmark::State& state) {
 }
 BENCHMARK(BM_jaro_winkler);
 
+// The same pairs as folded text (one char per symbol): the form the duplicate engine compares,
+// which on x86-64 takes the SSE2 match search when the second name has at most 16 letters.
+// Baseline: BM_jaro_winkler (code points, the plain window scan), same pairs.
+void BM_jaro_winkler_chars(benchmark::State& state) {
+    const auto& pairs = char_pairs();
+    for (auto _ : state) {
+        for (const auto& p : pairs) {
+            benchmark::DoNotOptimize(cbpq::jaro_winkler(p.first, p.second));
+        }
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(pairs.size()));
+}
+BENCHMARK(BM_jaro_winkler_chars);
+
 void BM_jaro_winkler_at_least_0_9(benchmark::State& state) {
     run_pairs(state, [](const std::u32string& a, const std::u32string& b) {
         return cbpq::jaro_winkler_at_least(a, b, 0.9);
@@ -153,6 +200,32 @@ void BM_osa_plain_dp_baseline(benchmark::State& state) {
     });
 }
 BENCHMARK(BM_osa_plain_dp_baseline);
+
+// The document-typo question (OSA distance at most 1) as the duplicate engine asks it: the
+// one-pass check. Baseline in the same run: BM_document_typo_bit_parallel_baseline, the
+// bit-parallel OSA with cutoff 1 that the engine called before.
+void BM_document_typo(benchmark::State& state) {
+    const auto& pairs = document_pairs();
+    for (auto _ : state) {
+        for (const auto& p : pairs) {
+            benchmark::DoNotOptimize(cbpq::detail::dedup::edit_distance(p.first, p.second, 1));
+        }
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(pairs.size()));
+}
+BENCHMARK(BM_document_typo);
+
+void BM_document_typo_bit_parallel_baseline(benchmark::State& state) {
+    const auto& pairs = document_pairs();
+    for (auto _ : state) {
+        for (const auto& p : pairs) {
+            benchmark::DoNotOptimize(
+                std::min<std::size_t>(cbpq::osa_distance(p.first, p.second, 1), 2));
+        }
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(pairs.size()));
+}
+BENCHMARK(BM_document_typo_bit_parallel_baseline);
 
 void BM_damerau_levenshtein(benchmark::State& state) {
     run_pairs(state, [](const std::u32string& a, const std::u32string& b) {

@@ -440,3 +440,116 @@ TEST_CASE("normalisation fast paths: document fields from the folded country") {
         }
     }
 }
+
+namespace {
+
+// A random edit of s that OSA counts as one (or, for equal neighbours, none): a substitution,
+// an insertion, a deletion or a transposition of neighbours, at a random place.
+std::u32string one_edit(cbpq::keyed_stream& rng, std::u32string s, std::u32string_view alphabet) {
+    const auto letter = [&] { return alphabet[rng.below(alphabet.size())]; };
+    switch (rng.below(4)) {
+    case 0:
+        if (!s.empty()) {
+            s[rng.below(s.size())] = letter();
+        }
+        break;
+    case 1:
+        s.insert(s.begin() + static_cast<std::ptrdiff_t>(rng.below(s.size() + 1)), letter());
+        break;
+    case 2:
+        if (!s.empty()) {
+            s.erase(s.begin() + static_cast<std::ptrdiff_t>(rng.below(s.size())));
+        }
+        break;
+    default:
+        if (s.size() >= 2) {
+            const auto at = rng.below(s.size() - 1);
+            std::swap(s[at], s[at + 1]);
+        }
+        break;
+    }
+    return s;
+}
+
+std::string utf8_of(std::u32string_view s) {
+    std::string out;
+    for (const char32_t c : s) {
+        cbpq::detail::utf8_append(out, c);
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("comparison fast paths: edit distance within one equals the OSA matrix") {
+    // The document-typo rule asks for an OSA distance of at most 1; edit_distance answers that
+    // in one pass for ASCII text. Pairs one or two random edits apart (and unrelated pairs) over
+    // small alphabets, so that equal neighbours and repeated symbols are common, with a
+    // two-byte letter that sends edit_distance to the matrix on code points.
+    cbpq::keyed_stream rng(0x6f736131ULL, 0x66617374ULL, 5);
+    std::size_t within_one = 0;
+    for (int k = 0; k < 60000; ++k) {
+        const std::u32string_view alphabet =
+            k % 3 == 0 ? U"AB" : (k % 3 == 1 ? U"AB12" : U"ABC\u00E9");
+        std::u32string wa;
+        const auto len = rng.below(12);
+        for (std::uint64_t i = 0; i < len; ++i) {
+            wa += alphabet[rng.below(alphabet.size())];
+        }
+        std::u32string wb = one_edit(rng, wa, alphabet);
+        if (k % 4 == 0) {
+            wb = one_edit(rng, wb, alphabet);
+        } else if (k % 7 == 0) {
+            wb = wa.substr(0, rng.below(wa.size() + 1)) + U"B";
+        }
+        const std::string a = utf8_of(wa), b = utf8_of(wb);
+        const std::size_t full = cbpq::osa_distance_plain(wa, wb);
+        within_one += full <= 1 ? 1 : 0;
+        if (cbpq::detail::dedup::is_ascii(a) && cbpq::detail::dedup::is_ascii(b)) {
+            REQUIRE_MESSAGE(cbpq::detail::dedup::osa_within_one(a, b) ==
+                                std::min<std::size_t>(full, 2),
+                            a << " / " << b);
+        }
+        for (const std::size_t max : {0, 1, 2, 3}) {
+            REQUIRE_MESSAGE(cbpq::detail::dedup::edit_distance(a, b, max) ==
+                                std::min(full, max + 1),
+                            a << " / " << b << " max " << max);
+        }
+    }
+    CHECK(within_one > 20000); // the pairs do exercise the fast path's answers 0 and 1
+    // Byte lengths 5 and 3, one code point inserted: one edit (the byte-length shortcut that
+    // once answered "more than one" is taken on ASCII text only).
+    CHECK(cbpq::detail::dedup::edit_distance("AA\xC3\xA9"
+                                             "C",
+                                             "AAC", 1) == 1);
+}
+
+TEST_CASE("comparison fast paths: Jaro counts on SSE2 equal the loop") {
+    // On x86-64, Jaro on chars takes jaro_count_sse2 when b has at most 16 bytes; on char32_t
+    // it never does, so the loop's counts come from the same strings widened. Random strings
+    // over small alphabets (many equal symbols in every window), at every cutoff.
+    cbpq::keyed_stream rng(0x6a61726fULL, 0x66617374ULL, 6);
+    for (int k = 0; k < 40000; ++k) {
+        const std::string_view alphabet = k % 2 == 0 ? "ABA " : "ABCDEFGHIJ";
+        std::string a, b;
+        const auto la = rng.below(k % 10 == 0 ? 70 : 20);
+        const auto lb = rng.below(k % 10 == 1 ? 30 : 18);
+        for (std::uint64_t i = 0; i < la; ++i) {
+            a += alphabet[rng.below(alphabet.size())];
+        }
+        for (std::uint64_t i = 0; i < lb; ++i) {
+            b += alphabet[rng.below(alphabet.size())];
+        }
+        const std::u32string wa(a.begin(), a.end()), wb(b.begin(), b.end());
+        for (std::size_t need = 0; need <= std::min(a.size(), b.size()) + 1; need += 1 + need / 3) {
+            const auto fast =
+                cbpq::detail::jaro_count(std::string_view(a), std::string_view(b), need);
+            const auto loop =
+                cbpq::detail::jaro_count(std::u32string_view(wa), std::u32string_view(wb), need);
+            REQUIRE_MESSAGE(fast.matches == loop.matches, a << " / " << b << " need " << need);
+            REQUIRE_MESSAGE(fast.half_transpositions == loop.half_transpositions,
+                            a << " / " << b << " need " << need);
+        }
+        REQUIRE(cbpq::jaro_winkler(a, b) == cbpq::jaro_winkler(std::u32string_view(wa), wb));
+    }
+}

@@ -709,13 +709,28 @@ public:
         return surnames_;
     }
 
+    /// The score of document numbers one edit apart (1 - 1/length of the longer), or nullopt
+    /// when they are equal, too short (condition::min_typo_document_length) or further apart;
+    /// computed once (the default rules ask twice for most pairs).
+    [[nodiscard]] std::optional<double> document_typo() const {
+        if (!typo_done_) {
+            typo_ = document_typo_score(a_.document, b_.document);
+            typo_done_ = true;
+        }
+        return typo_;
+    }
+
 private:
+    static std::optional<double> document_typo_score(std::string_view x, std::string_view y);
+
     const identity_view& a_;
     const identity_view& b_;
     mutable std::optional<double> given_;
+    mutable std::optional<double> typo_;
     mutable surname_match surnames_;
     mutable bool given_done_ = false;
     mutable bool surnames_done_ = false;
+    mutable bool typo_done_ = false;
 };
 
 /// One comparison inside a rule: a small value type. Build them with the factory functions
@@ -781,18 +796,11 @@ public:
                 return comparison_result{1.0, {F::document}};
             }
             return std::nullopt;
-        case kind::document_typo: {
-            if (a.document.size() < min_typo_document_length ||
-                b.document.size() < min_typo_document_length || a.document == b.document) {
-                return std::nullopt;
+        case kind::document_typo:
+            if (const auto s = p.document_typo()) {
+                return comparison_result{*s, {F::document}};
             }
-            const std::size_t d = detail::dedup::edit_distance(a.document, b.document, 1);
-            if (d > 1) {
-                return std::nullopt;
-            }
-            const double n = static_cast<double>(std::max(a.document.size(), b.document.size()));
-            return comparison_result{1.0 - 1.0 / n, {F::document}};
-        }
+            return std::nullopt;
         case kind::birth_equal:
             if (a.birth != 0 && a.birth == b.birth) {
                 return comparison_result{1.0, {F::birth}};
@@ -1001,6 +1009,18 @@ private:
     field_set fields_;
     custom_function fn_;
 };
+
+inline std::optional<double> pair_context::document_typo_score(std::string_view x,
+                                                               std::string_view y) {
+    if (x.size() < condition::min_typo_document_length ||
+        y.size() < condition::min_typo_document_length || x == y) {
+        return std::nullopt;
+    }
+    if (detail::dedup::edit_distance(x, y, 1) > 1) {
+        return std::nullopt;
+    }
+    return 1.0 - 1.0 / static_cast<double>(std::max(x.size(), y.size()));
+}
 
 /// Same document number (at least condition::min_document_length characters after
 /// normalisation).

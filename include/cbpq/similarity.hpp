@@ -15,11 +15,20 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string_view>
+#include <type_traits>
 #include <vector>
+
+#if !defined(CBPQ_NO_SIMD) && (defined(__x86_64__) || defined(_M_X64)) &&                          \
+    (defined(__GNUC__) || defined(__clang__))
+#define CBPQ_JARO_SSE2 1
+#include <emmintrin.h>
+#endif
 
 CBPQ_BEGIN_NAMESPACE
 
@@ -63,6 +72,59 @@ struct jaro_counts {
 // (1990): characters match when equal and no farther apart than
 // max(0, floor(max(|a|,|b|)/2) - 1); each character of b matches at most once, taken left to
 // right.
+#if CBPQ_JARO_SSE2
+// jaro_count() for |a| <= 64 and |b| <= 16 bytes: one SSE2 comparison gives the positions of b
+// that hold a[i]; the lowest one still unmatched inside the window is the match the loop below
+// would take, so the counts are the same. (SSE2 is part of every x86-64 processor.)
+inline jaro_counts jaro_count_sse2(std::string_view a, std::string_view b, std::size_t min_matches,
+                                   std::size_t window) noexcept {
+    const std::size_t la = a.size();
+    const std::size_t lb = b.size();
+    alignas(16) char padded[16] = {};
+    std::memcpy(padded, b.data(), lb);
+    const __m128i vb = _mm_load_si128(reinterpret_cast<const __m128i*>(padded));
+    const std::uint32_t all = (std::uint32_t{1} << lb) - 1;
+    std::uint32_t unmatched = all; // positions of b not matched yet
+    std::uint64_t matched_a = 0;
+    std::size_t m = 0;
+    for (std::size_t i = 0; i < la; ++i) {
+        if (m + (la - i) < min_matches) {
+            return {m, 0};
+        }
+        const std::size_t lo = i > window ? i - window : 0;
+        const std::size_t hi = std::min(lb, i + window + 1);
+        if (lo >= hi) {
+            continue;
+        }
+        const std::uint32_t in_window =
+            ((std::uint32_t{1} << hi) - 1) & ~((std::uint32_t{1} << lo) - 1);
+        const auto equal =
+            static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(vb, _mm_set1_epi8(a[i]))));
+        const std::uint32_t found = equal & unmatched & in_window;
+        if (found != 0) {
+            unmatched &= ~(found & (~found + 1)); // the lowest position found is taken
+            matched_a |= std::uint64_t{1} << i;
+            ++m;
+        }
+    }
+    if (m == 0 || m < min_matches) {
+        return {m, 0};
+    }
+    std::uint32_t matched_b = all & ~unmatched;
+    std::size_t t = 0;
+    while (matched_a != 0) {
+        const auto i = static_cast<std::size_t>(std::countr_zero(matched_a));
+        const auto j = static_cast<std::size_t>(std::countr_zero(matched_b));
+        matched_a &= matched_a - 1;
+        matched_b &= matched_b - 1;
+        if (a[i] != b[j]) {
+            ++t;
+        }
+    }
+    return {m, t};
+}
+#endif
+
 template <class C>
 jaro_counts jaro_count(std::basic_string_view<C> a, std::basic_string_view<C> b,
                        std::size_t min_matches) {
@@ -70,6 +132,13 @@ jaro_counts jaro_count(std::basic_string_view<C> a, std::basic_string_view<C> b,
     const std::size_t lb = b.size();
     const std::size_t longer = std::max(la, lb);
     const std::size_t window = longer / 2 > 0 ? longer / 2 - 1 : 0;
+#if CBPQ_JARO_SSE2
+    if constexpr (std::is_same_v<C, char>) {
+        if (la <= 64 && lb <= 16) {
+            return jaro_count_sse2(a, b, min_matches, window);
+        }
+    }
+#endif
     match_flags fa(la);
     match_flags fb(lb);
     std::size_t m = 0;

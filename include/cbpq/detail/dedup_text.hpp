@@ -13,6 +13,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 
 CBPQ_BEGIN_NAMESPACE
 namespace detail::dedup {
@@ -64,13 +65,52 @@ inline double joined_similarity(std::string_view a1, std::string_view a2, std::s
     return similarity(std::string_view(x.data(), nx), std::string_view(y.data(), ny));
 }
 
-// Optimal string alignment distance, capped: returns max + 1 as soon as it must exceed max.
+// The optimal string alignment distance of two ASCII strings if it is 0 or 1, else 2, in one
+// pass: distance 1 is one substitution, one insertion or deletion, or one transposition of
+// adjacent symbols, and each must sit at the first position where the strings differ.
+inline std::size_t osa_within_one(std::string_view a, std::string_view b) noexcept {
+    if (a.size() < b.size()) {
+        std::swap(a, b);
+    }
+    if (a.size() - b.size() > 1) {
+        return 2;
+    }
+    std::size_t i = 0;
+    while (i < b.size() && a[i] == b[i]) {
+        ++i;
+    }
+    if (a.size() != b.size()) { // one deletion from a, at i
+        return a.substr(i + 1) == b.substr(i) ? 1 : 2;
+    }
+    if (i == a.size()) {
+        return 0;
+    }
+    if (a.substr(i + 1) == b.substr(i + 1)) { // one substitution
+        return 1;
+    }
+    if (i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+        a.substr(i + 2) == b.substr(i + 2)) { // one transposition
+        return 1;
+    }
+    return 2;
+}
+
+// Optimal string alignment distance on code points, capped: returns max + 1 as soon as it must
+// exceed max. On ASCII text the lengths decide first, and with max <= 1 (document numbers) the
+// one-pass check above replaces the bit-parallel matrix. (Byte lengths say nothing about the
+// distance of other text: "AAéC" is 5 bytes to "AAC"'s 3, yet one edit away.)
 inline std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t max) {
+    if (!is_ascii(a) || !is_ascii(b)) {
+        return std::min(osa_cp(a, b, max), max + 1);
+    }
     const std::size_t la = a.size(), lb = b.size();
     if ((la > lb ? la - lb : lb - la) > max) {
         return max + 1;
     }
-    return std::min(osa_cp(a, b, max), max + 1);
+    if (max <= 1) {
+        return std::min(osa_within_one(a, b), max + 1);
+    }
+    return std::min(cbpq::osa_distance(a, b, max), max + 1);
 }
 
 // Orders ids: decimal integers numerically (leading zeros ignored), before other text;
