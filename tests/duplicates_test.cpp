@@ -861,6 +861,63 @@ TEST_CASE("duplicates: a record too long to store whole: batch and one by one ag
     check_same_results(batch.add_all(rows, gen_view), one.resolve());
 }
 
+TEST_CASE("duplicates: the memory index stores every registration as given") {
+    // Every field back as appended, for records of many lengths interleaved (empty, short, a
+    // few hundred bytes, fields of 255 and 256 bytes), each read after all were appended; fields
+    // past 65535 bytes are cut there (documented on append).
+    cbpq::memory_identity_index idx(secret_a);
+    std::vector<cbpq::normalized_registration> stored;
+    const auto make = [&](std::size_t address, std::size_t device, std::int64_t registered) {
+        cbpq::normalized_registration r;
+        r.id = "id-" + std::to_string(stored.size());
+        r.registered = registered;
+        r.birth = 19900101 + static_cast<cbpq::yyyymmdd_date>(stored.size());
+        r.sex = stored.size() % 2 == 0 ? 'f' : 'm';
+        r.given = "MARIA";
+        r.surname1 = "GARCIA";
+        r.document = "X123";
+        r.address.assign(address, static_cast<char>('A' + stored.size() % 26));
+        r.device.assign(device, 'd');
+        stored.push_back(r);
+        return r;
+    };
+    // Fixed text other than address and device: id (4-5), MARIA, GARCIA, X123.
+    for (const std::size_t address :
+         {std::size_t{0}, std::size_t{100}, std::size_t{140}, std::size_t{145}, std::size_t{146},
+          std::size_t{147}, std::size_t{255}, std::size_t{256}, std::size_t{70000}}) {
+        for (const std::size_t device : {std::size_t{0}, std::size_t{1}, std::size_t{300}}) {
+            const auto r = make(address, device, static_cast<std::int64_t>(stored.size()) - 5);
+            CHECK(idx.append(r) == stored.size() - 1);
+        }
+    }
+    cbpq::normalized_registration empty;
+    empty.id = "e";
+    stored.push_back(empty);
+    CHECK(idx.append(empty) == stored.size() - 1);
+    REQUIRE(idx.size() == stored.size());
+    for (std::uint32_t i = 0; i < stored.size(); ++i) {
+        const cbpq::identity_view got = idx.record(i);
+        const cbpq::identity_view want = cbpq::view_of(stored[i]);
+        const auto cut = [](std::string_view f) { return f.substr(0, 65535); };
+        INFO("ordinal " << i);
+        CHECK(got.id == want.id);
+        CHECK(got.registered == want.registered);
+        CHECK(got.birth == want.birth);
+        CHECK(got.sex == want.sex);
+        CHECK(got.given == want.given);
+        CHECK(got.surname1 == want.surname1);
+        CHECK(got.surname2 == want.surname2);
+        CHECK(got.document == want.document);
+        CHECK(got.document_country == want.document_country);
+        CHECK(got.phone == want.phone);
+        CHECK(got.email == want.email);
+        CHECK(got.device == cut(want.device));
+        CHECK(got.address == cut(want.address));
+        CHECK(got.postcode == want.postcode);
+    }
+    CHECK(idx.record(24).address.size() == 65535); // the 70000-byte address, cut
+}
+
 TEST_CASE("duplicates: blocking hashes are keyed") {
     const auto n = norm(base_person("1", 1));
     std::vector<std::uint64_t> ha, hb, ha2;
