@@ -357,6 +357,41 @@ TEST_CASE("duplicates: default rules never merge hard negatives") {
     }
 }
 
+TEST_CASE("duplicates: document lengths and edits count characters, not bytes") {
+    // Normalised document numbers keep letters of scripts without a Latin transliteration
+    // (Greek here): two bytes each in UTF-8, one character each for the minimum lengths and the
+    // edit distance.
+    const auto holds = [](const cbpq::condition& c, std::string_view x, std::string_view y) {
+        cbpq::identity_view a, b;
+        a.document = x;
+        b.document = y;
+        return c.evaluate(cbpq::pair_context(a, b)).has_value();
+    };
+    const std::string four = "\xCE\x91\xCE\x92\xCE\x93\xCE\x94"; // ΑΒΓΔ: 8 bytes
+    CHECK_FALSE(holds(cbpq::same_document(), four, four));
+    CHECK(holds(cbpq::same_document(), four + "1", four + "1"));
+    // One substitution in six characters; too short at five.
+    CHECK(holds(cbpq::document_typo(), four + "12", four + "13"));
+    CHECK_FALSE(holds(cbpq::document_typo(), four + "1", four + "2"));
+    // One character inserted, two bytes longer: one edit.
+    CHECK(holds(cbpq::document_typo(),
+                "AA\xC3\xA9"
+                "CDEF",
+                "AACDEF"));
+    CHECK_FALSE(holds(cbpq::document_typo(),
+                      "AA\xC3\xA9"
+                      "CDEF",
+                      "ACDEF"));
+    // The score counts characters too: 1 - 1/7.
+    cbpq::identity_view a, b;
+    a.document = "AA\xC3\xA9"
+                 "CDEF";
+    b.document = "AACDEF";
+    const auto typo = cbpq::document_typo().evaluate(cbpq::pair_context(a, b));
+    REQUIRE(typo.has_value());
+    CHECK(typo->score == doctest::Approx(1.0 - 1.0 / 7.0));
+}
+
 TEST_CASE("duplicates: strict sends all but document rules to review") {
     const auto a = base_person("1", 100);
     auto b = a;

@@ -792,7 +792,8 @@ public:
         };
         switch (kind_) {
         case kind::document_equal:
-            if (a.document.size() >= min_document_length && a.document == b.document) {
+            if (a.document == b.document &&
+                detail::dedup::code_point_count(a.document) >= min_document_length) {
                 return comparison_result{1.0, {F::document}};
             }
             return std::nullopt;
@@ -996,10 +997,10 @@ public:
                dx[first + 1] != dy[first + 1];
     }
 
-    /// Shortest document number that document_equal accepts: shorter numbers ("1", "123")
-    /// are placeholders more often than documents.
+    /// Shortest document number that document_equal accepts, in characters (code points):
+    /// shorter numbers ("1", "123") are placeholders more often than documents.
     static constexpr std::size_t min_document_length = 5;
-    /// Shortest document number on which one edit counts as a typo.
+    /// Shortest document number on which one edit counts as a typo, in characters.
     static constexpr std::size_t min_typo_document_length = 6;
 
 private:
@@ -1012,14 +1013,16 @@ private:
 
 inline std::optional<double> pair_context::document_typo_score(std::string_view x,
                                                                std::string_view y) {
-    if (x.size() < condition::min_typo_document_length ||
-        y.size() < condition::min_typo_document_length || x == y) {
+    if (x == y) {
         return std::nullopt;
     }
-    if (detail::dedup::edit_distance(x, y, 1) > 1) {
+    const std::size_t nx = detail::dedup::code_point_count(x);
+    const std::size_t ny = detail::dedup::code_point_count(y);
+    if (nx < condition::min_typo_document_length || ny < condition::min_typo_document_length ||
+        detail::dedup::edit_distance(x, y, 1) > 1) {
         return std::nullopt;
     }
-    return 1.0 - 1.0 / static_cast<double>(std::max(x.size(), y.size()));
+    return 1.0 - 1.0 / static_cast<double>(std::max(nx, ny));
 }
 
 /// Same document number (at least condition::min_document_length characters after
@@ -1379,7 +1382,7 @@ inline void blocking_hashes(const normalized_registration& r, blocking_key keys,
         }
     };
     if (has_key(keys, blocking_key::document) &&
-        r.document.size() >= condition::min_document_length) {
+        detail::dedup::code_point_count(r.document) >= condition::min_document_length) {
         simple('D', r.document);
     }
     if (has_key(keys, blocking_key::phone)) {

@@ -65,6 +65,16 @@ inline double joined_similarity(std::string_view a1, std::string_view a2, std::s
     return similarity(std::string_view(x.data(), nx), std::string_view(y.data(), ny));
 }
 
+// The number of code points in valid UTF-8 (the bytes that do not continue a sequence): the
+// length the comparisons' minimum lengths count, which is the byte length for ASCII.
+inline std::size_t code_point_count(std::string_view s) noexcept {
+    std::size_t n = 0;
+    for (const char c : s) {
+        n += (static_cast<unsigned char>(c) & 0xC0U) != 0x80U ? 1 : 0;
+    }
+    return n;
+}
+
 // The optimal string alignment distance of two ASCII strings if it is 0 or 1, else 2, in one
 // pass: distance 1 is one substitution, one insertion or deletion, or one transposition of
 // adjacent symbols, and each must sit at the first position where the strings differ.
