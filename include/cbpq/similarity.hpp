@@ -68,20 +68,19 @@ struct jaro_counts {
     std::size_t half_transpositions;
 };
 
-// Counts Jaro matches and (if `min_matches` is reached) transpositions. Jaro (1989) and Winkler
-// (1990): characters match when equal and no farther apart than
-// max(0, floor(max(|a|,|b|)/2) - 1); each character of b matches at most once, taken left to
-// right.
 #if CBPQ_JARO_SSE2
 // jaro_count() for |a| <= 64 and |b| <= 16 bytes: one SSE2 comparison gives the positions of b
-// that hold a[i]; the lowest one still unmatched inside the window is the match the loop below
-// would take, so the counts are the same. (SSE2 is part of every x86-64 processor.)
+// that hold a[i]; the lowest one still unmatched inside the window is the match jaro_count's loop
+// (below) would take, so the counts are the same. (SSE2 is part of every x86-64
+// processor.)
 inline jaro_counts jaro_count_sse2(std::string_view a, std::string_view b, std::size_t min_matches,
                                    std::size_t window) noexcept {
     const std::size_t la = a.size();
     const std::size_t lb = b.size();
     alignas(16) char padded[16] = {};
-    std::memcpy(padded, b.data(), lb);
+    if (lb != 0) {
+        std::memcpy(padded, b.data(), lb);
+    }
     const __m128i vb = _mm_load_si128(reinterpret_cast<const __m128i*>(padded));
     const std::uint32_t all = (std::uint32_t{1} << lb) - 1;
     std::uint32_t unmatched = all; // positions of b not matched yet
@@ -125,6 +124,10 @@ inline jaro_counts jaro_count_sse2(std::string_view a, std::string_view b, std::
 }
 #endif
 
+// Counts Jaro matches and (if `min_matches` is reached) transpositions. Jaro (1989) and Winkler
+// (1990): characters match when equal and no farther apart than
+// max(0, floor(max(|a|,|b|)/2) - 1); each character of b matches at most once, taken left to
+// right.
 template <class C>
 jaro_counts jaro_count(std::basic_string_view<C> a, std::basic_string_view<C> b,
                        std::size_t min_matches) {
