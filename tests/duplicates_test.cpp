@@ -163,6 +163,57 @@ TEST_CASE("duplicates: normalisation folds what people vary") {
     CHECK(nf.given.rfind("MARIA", 0) == 0);
 }
 
+TEST_CASE("duplicates: the phone's region, a widow's married name and a full name with a comma") {
+    const auto normalized = [](std::string_view phone, std::string_view phone_country,
+                               std::string_view nationality, std::string_view document_country) {
+        cbpq::registration_view v;
+        v.id = "1";
+        v.given = "Ana";
+        v.surname = "Lopez";
+        v.phone = phone;
+        v.phone_country = phone_country;
+        v.nationality = nationality;
+        v.document = "AB123456";
+        v.document_country = document_country;
+        return cbpq::normalize_registration(v).phone;
+    };
+    // phone_country, else nationality, else the document's country, in any form normalize_phone
+    // reads: an alpha-3 phone_country is not passed over for the nationality.
+    CHECK(normalized("55 6200 0000", "MEX", "", "") == "+525562000000");
+    CHECK(normalized("(212) 555-1234", "USA", "MX", "") == "+12125551234");
+    CHECK(normalized("(212) 555-1234", "1", "", "") == "+12125551234");
+    CHECK(normalized("55 6200 0000", "", "MEX", "") == "+525562000000");
+    CHECK(normalized("55 6200 0000", "", "", "MEX") == "+525562000000");
+    CHECK(normalized("55 6200 0000", "", "", "mx") == "+525562000000");
+
+    // "Vda." / "viuda" before a married "de X" is dropped with it, as parse_name does.
+    cbpq::registration_view w;
+    w.id = "2";
+    w.given = "Ana";
+    w.surname = "López Vda. de García";
+    auto n = cbpq::normalize_registration(w);
+    CHECK(n.surname1 == "LOPEZ");
+    CHECK(n.surname2.empty());
+
+    // A full name "SURNAMES, GIVEN NAMES" reads as the two fields would.
+    cbpq::registration_view f;
+    f.id = "3";
+    f.full_name = "García López, María José";
+    n = cbpq::normalize_registration(f);
+    CHECK(n.given == "MARIA JOSE");
+    CHECK(n.surname1 == "GARCIA");
+    CHECK(n.surname2 == "LOPEZ");
+    f.full_name = "María José García López";
+    n = cbpq::normalize_registration(f);
+    CHECK(n.surname1 == "GARCIA");
+    CHECK(n.surname2 == "LOPEZ");
+    // Invalid UTF-8 on either side of the comma names the field.
+    f.full_name = "Garc\xC3, Mar\xC3\xAD"
+                  "a";
+    CHECK_THROWS_WITH_AS(cbpq::normalize_registration(f), doctest::Contains("full_name"),
+                         cbpq::invalid_input);
+}
+
 TEST_CASE("duplicates: bad input names the registration and the field") {
     auto a = base_person("r-17", 1);
     a.birth = "1990-02-30";
@@ -1336,7 +1387,12 @@ TEST_CASE("duplicates: fast folding and name grouping agree with identity.hpp") 
                                       "da Silva dos Santos",
                                       "Ana de",
                                       "de García",
-                                      "López de la Torre de Pérez"};
+                                      "López de la Torre de Pérez",
+                                      "López Vda. de García",
+                                      "López viuda de García",
+                                      "Vda. de García",
+                                      "López y Vda. de García",
+                                      "López de Vda. de García"};
     for (const auto& r : generated(3000, 3)) {
         for (const std::string* f :
              {&r.given, &r.surname, &r.phone, &r.email, &r.address, &r.document}) {

@@ -511,9 +511,16 @@ inline void normalize_registration(const registration_view& r, normalized_regist
         fold_field(r.surname, out.surname1, "surname");
         const bool use_full = out.given.empty() && out.surname1.empty();
         if (use_full) {
-            fold_field(r.full_name, out.key_given, "full_name");
+            fold_field(r.full_name, out.key_given, "full_name"); // checks the whole field
         }
-        if (use_full) {
+        const std::size_t comma = use_full ? r.full_name.find(',') : std::string_view::npos;
+        if (comma != std::string_view::npos) {
+            // "SURNAMES, GIVEN NAMES" (parse_full_name's comma form; folding drops the comma,
+            // so the two sides are folded apart and read as the two fields would be).
+            fold_field(r.full_name.substr(comma + 1), out.given, "full_name");
+            fold_field(r.full_name.substr(0, comma), out.surname1, "full_name");
+            parse_person_name_in_place(out.given, out.surname1, out.surname2);
+        } else if (use_full) {
             detail::dedup::parsed_name name;
             parse_person_name(out.given, out.surname1, out.key_given, use_full, name);
             out.given = std::move(name.given);
@@ -528,11 +535,12 @@ inline void normalize_registration(const registration_view& r, normalized_regist
         fold_field(r.phone_country, out.key_surname1, "phone_country");
         fold_field(r.document_country, out.key_given, "document_country");
         normalize_document_to(r.document, out.key_given, out.document, out.document_country);
-        // The phone's region: phone_country, else nationality, else the document's country
-        // (alpha-2 only: identity.hpp's phone plans are keyed by alpha-2).
+        // The phone's region: phone_country, else nationality, else the document's country,
+        // whichever is given first, in any form normalize_phone reads (alpha-2, alpha-3, a
+        // calling code); the document's country in its normalised alpha-3 form.
         std::string_view region = out.key_surname1;
-        if (region.size() != 2) {
-            region = tmp.size() == 2 ? std::string_view(tmp) : std::string_view(out.key_given);
+        if (region.empty()) {
+            region = !tmp.empty() ? std::string_view(tmp) : std::string_view(out.document_country);
         }
         normalize_phone_into(r.phone, region, out.phone);
         if (!is_valid_utf8(r.email)) { // the record name is built only when thrown

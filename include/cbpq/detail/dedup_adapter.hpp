@@ -71,14 +71,16 @@ struct parsed_name {
 // The word grouping of identity.hpp's parse_name(), on folded text and without allocating:
 // particles (DE, DEL, LA ...) before a word are dropped; in surnames a Y or E after at least
 // one surname and before another is a conjunction; a final DE + word after another surname is
-// a married name. Returns the number of words kept (at most `max`); `married` tells whether
-// the last group read was dropped as a married name. The tests check it against parse_name().
+// a married name, and a "Vda." or "viuda" (widow) just before it is dropped too. Returns the
+// number of words kept (at most `max`). The tests check it against parse_name().
 inline std::size_t group_folded_words(std::string_view folded, bool surnames,
                                       std::string_view* words, std::size_t max) {
     std::size_t n = 0, total = 0, conjunction = 0;
     std::size_t pending = 0;      // particles waiting for a word
     bool pending_only_de = false; // the waiting particles are exactly one DE
     bool last_married = false;    // the last group is DE + word
+    bool last_widow = false;      // the last group is VDA or VIUDA with no particle before it
+    bool widow_before = false;    // the same for the group before the last
     std::size_t pos = 0;
     std::string_view next = next_token(folded, pos);
     while (!next.empty()) {
@@ -95,6 +97,8 @@ inline std::size_t group_folded_words(std::string_view folded, bool surnames,
             continue;
         }
         last_married = pending == 1 && pending_only_de;
+        widow_before = last_widow;
+        last_widow = pending == 0 && (w == "VDA" || w == "VIUDA");
         pending = 0;
         if (n < max) {
             words[n++] = w;
@@ -103,6 +107,9 @@ inline std::size_t group_folded_words(std::string_view folded, bool surnames,
     }
     if (surnames && total >= 2 && last_married && conjunction != total - 1 && n == total) {
         --n;
+        if (n >= 2 && widow_before) {
+            --n;
+        }
     }
     return n;
 }
