@@ -553,3 +553,35 @@ TEST_CASE("comparison fast paths: Jaro counts on SSE2 equal the loop") {
         REQUIRE(cbpq::jaro_winkler(a, b) == cbpq::jaro_winkler(std::u32string_view(wa), wb));
     }
 }
+
+TEST_CASE("comparison fast paths: joined surnames at any length") {
+    // joined_similarity joins on the stack up to 128 bytes a side and on the heap beyond: the
+    // score is that of the joined texts either way (a 140-letter name once scored 1.0 against a
+    // different one, its end cut off).
+    cbpq::keyed_stream rng(0x6a6f696eULL, 0x66617374ULL, 7);
+    for (int k = 0; k < 3000; ++k) {
+        std::string part[4];
+        for (auto& p : part) {
+            const auto len = rng.below(k % 5 == 0 ? 200 : 12);
+            for (std::uint64_t i = 0; i < len; ++i) {
+                p += "AB C"[rng.below(4)];
+            }
+        }
+        std::string x, y;
+        for (const char c : part[0] + part[1]) {
+            if (c != ' ') {
+                x += c;
+            }
+        }
+        for (const char c : part[2] + part[3]) {
+            if (c != ' ') {
+                y += c;
+            }
+        }
+        REQUIRE(cbpq::detail::dedup::joined_similarity(part[0], part[1], part[2], part[3]) ==
+                cbpq::detail::dedup::similarity(x, y));
+    }
+    const std::string stem(128, 'A');
+    CHECK(cbpq::detail::dedup::joined_similarity(stem + "BBBBBBBBBBBB", {}, stem, "CCCCCCCCCCCC") <
+          1.0);
+}

@@ -47,22 +47,36 @@ inline double similarity(std::string_view a, std::string_view b) noexcept {
 }
 
 // Jaro-Winkler of a1+a2 against b1+b2 with spaces removed ("garcia lopez" ~ "garcialopez").
+// Names join in a buffer on the stack; longer ones (hundreds of bytes) on the heap.
 inline double joined_similarity(std::string_view a1, std::string_view a2, std::string_view b1,
                                 std::string_view b2) {
-    std::array<char, 128> x{}, y{};
-    std::size_t nx = 0, ny = 0;
-    auto put = [](std::array<char, 128>& buf, std::size_t& n, std::string_view s) {
-        for (const char c : s) {
-            if (c != ' ' && n < buf.size()) {
-                buf[n++] = c;
+    constexpr std::size_t room = 128;
+    const auto join = [](std::string_view s1, std::string_view s2, char* buf,
+                         std::string& heap) -> std::string_view {
+        if (s1.size() + s2.size() > room) {
+            heap.clear();
+            for (const std::string_view s : {s1, s2}) {
+                for (const char c : s) {
+                    if (c != ' ') {
+                        heap += c;
+                    }
+                }
+            }
+            return heap;
+        }
+        std::size_t n = 0;
+        for (const std::string_view s : {s1, s2}) {
+            for (const char c : s) {
+                if (c != ' ') {
+                    buf[n++] = c;
+                }
             }
         }
+        return {buf, n};
     };
-    put(x, nx, a1);
-    put(x, nx, a2);
-    put(y, ny, b1);
-    put(y, ny, b2);
-    return similarity(std::string_view(x.data(), nx), std::string_view(y.data(), ny));
+    char x[room], y[room];
+    std::string long_x, long_y;
+    return similarity(join(a1, a2, x, long_x), join(b1, b2, y, long_y));
 }
 
 // The number of code points in valid UTF-8 (the bytes that do not continue a sequence): the
