@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <forward_list>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <random>
 #include <set>
@@ -744,4 +745,81 @@ TEST_CASE("draw: projections, integer port indexes and a traits specialisation")
     CHECK_THROWS_AS((void)cbpq::draw(
                         hs, cap, key, {}, &host::reg, [](const host&) { return 5; }, &host::size),
                     cbpq::invalid_input);
+}
+
+TEST_CASE("draw: one id at two ports is refused with the check off and across shards") {
+    // docs/draw.md: duplicates among the candidates are refused even with check_duplicate_ids
+    // off, "including one id at two ports", and finish_draw refuses those that shards bring
+    // together. The copies share a key wherever they stand.
+    cbpq::day_capacity cap;
+    cap.ports.push_back({"a", 5, std::nullopt, {}});
+    cap.ports.push_back({"b", 5, std::nullopt, {}});
+    const cbpq::draw_key key(test_seed(3), "two-ports");
+    const std::vector<rec> both{{7, "a", 1}, {7, "b", 1}, {8, "b", 2}};
+    cbpq::draw_options on, off;
+    off.check_duplicate_ids = false;
+    const auto names_7 = [](const cbpq::invalid_input& e) {
+        return e.record() == "entrant 7" && e.field() == "id";
+    };
+    for (const auto& o : {on, off}) {
+        try {
+            (void)cbpq::draw(both, cap, key, o);
+            FAIL("one id at two ports was drawn");
+        } catch (const cbpq::invalid_input& e) {
+            CHECK(names_7(e));
+        }
+    }
+    const std::vector<rec> s1{{7, "a", 1}}, s2{{7, "b", 1}, {8, "b", 2}};
+    const auto merged = cbpq::merge_partials(cbpq::collect_draw(s1, cap, key, on),
+                                             cbpq::collect_draw(s2, cap, key, on));
+    try {
+        (void)cbpq::finish_draw(merged, cap, key, on);
+        FAIL("one id at two ports was drawn from shards");
+    } catch (const cbpq::invalid_input& e) {
+        CHECK(names_7(e));
+    }
+    // The weighted draw too.
+    struct wrec {
+        std::int64_t id;
+        std::string port;
+        int party;
+        double weight;
+    };
+    const std::vector<wrec> wboth{{7, "a", 1, 1.0}, {7, "b", 1, 2.0}, {8, "b", 2, 1.0}};
+    cbpq::draw_options w = off;
+    w.policy = cbpq::draw_policy::weighted;
+    try {
+        (void)cbpq::draw_weighted(
+            wboth, cap, key, w, [](const wrec& r) { return r.id; },
+            [](const wrec& r) -> const std::string& { return r.port; },
+            [](const wrec& r) { return r.party; }, [](const wrec& r) { return r.weight; });
+        FAIL("one id at two ports was drawn by weight");
+    } catch (const cbpq::invalid_input& e) {
+        CHECK(names_7(e));
+    }
+    // Distinct ids at the two ports are fine.
+    const std::vector<rec> fine{{7, "a", 1}, {9, "b", 1}};
+    const auto r = cbpq::draw(fine, cap, key, off);
+    CHECK(r.ports[0].selected.size() == 1);
+    CHECK(r.ports[1].selected.size() == 1);
+}
+
+TEST_CASE("draw: a vast capacity or waiting list draws without room reserved for it") {
+    // The buckets' room follows the entrants, not the limits: persons up to INT64_MAX and a
+    // waiting list of 2^40 once asked for tens of gigabytes before the first entrant.
+    const cbpq::draw_key key(test_seed(4), "vast");
+    const std::vector<rec> few{{1, "a", 1}, {2, "a", 3}, {3, "a", 6}};
+    for (const std::int64_t persons : {std::int64_t{1000000000}, std::int64_t{1} << 62,
+                                       std::numeric_limits<std::int64_t>::max()}) {
+        cbpq::day_capacity cap;
+        cap.ports.push_back({"a", persons, std::nullopt, {}});
+        const auto r = cbpq::draw(few, cap, key, {});
+        CHECK(r.ports[0].selected.size() == 3);
+    }
+    cbpq::day_capacity cap;
+    cap.ports.push_back({"a", 4, std::nullopt, {}});
+    cbpq::draw_options o;
+    o.alternates = std::size_t{1} << 40;
+    const auto r = cbpq::draw(few, cap, key, o);
+    CHECK(r.ports[0].selected.size() + r.ports[0].alternates.size() == 3);
 }

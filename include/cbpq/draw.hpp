@@ -695,7 +695,7 @@ inline std::size_t bucket_limit(const port_capacity& p, std::int64_t s, std::siz
     }
     const std::uint64_t cap = std::uint64_t{1} << 48;
     fit = std::min(fit, cap);
-    return static_cast<std::size_t>(fit + alternates + 1);
+    return static_cast<std::size_t>(fit + std::min<std::uint64_t>(alternates, cap) + 1);
 }
 
 inline std::vector<std::size_t> port_limits(const port_capacity& p, const draw_options& o) {
@@ -985,7 +985,9 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
     // the pass; errors and kept entrants (rare once the thresholds settle) go out of line.
     auto keep = [&](detail::bounded_bucket<entry>& b, It at, std::uint64_t v) {
         if (CBPQ_UNLIKELY(b.buf.capacity() == 0)) {
-            b.buf.reserve(2 * b.limit);
+            // Room for the bucket's whole life when its limit is of the usual size; a limit
+            // from a vast capacity or waiting list (up to 2^49 entrants) grows as entrants come.
+            b.buf.reserve(std::min<std::size_t>(2 * b.limit, std::size_t{1} << 16));
         }
         b.buf.push_back(entry{v, at});
         if (CBPQ_UNLIKELY(b.buf.size() >= 2 * b.limit)) {
@@ -1211,7 +1213,8 @@ port_draw<Id> walk_port(const port_capacity& cap, const std::vector<draw_candida
 /// Pass two: orders each port's candidates by (key, id) and walks them under the fill rule.
 /// `capacity` and `options` must be those the partial was collected with (checked through
 /// the per-size limits), and the key must match. O(c log c) for c candidates. Throws
-/// invalid_input on a mismatch or on a duplicate id among the candidates.
+/// invalid_input on a mismatch or on a duplicate id among the candidates (at one port or at
+/// two).
 template <class Id>
 [[nodiscard]] draw_result<Id> finish_draw(const draw_partial<Id>& partial,
                                           const day_capacity& capacity, const draw_key& key,
@@ -1224,9 +1227,12 @@ template <class Id>
     if (partial.ports.size() != capacity.ports.size()) {
         detail::throw_invalid_input("partial draw", "ports", "partial of a different capacity");
     }
-    draw_result<Id> result(key, options);
-    result.ports.reserve(capacity.ports.size());
-    std::vector<draw_candidate<Id>> order;
+    const auto by_draw_order = [](const draw_candidate<Id>& x, const draw_candidate<Id>& y) {
+        return draw_order_less(x.key, x.id, y.key, y.id);
+    };
+    // Every port's candidates in draw order, checked before any port is walked.
+    std::vector<std::vector<draw_candidate<Id>>> orders(capacity.ports.size());
+    std::vector<const draw_candidate<Id>*> everyone;
     for (std::size_t p = 0; p < capacity.ports.size(); ++p) {
         const auto& cap = capacity.ports[p];
         const auto& part = partial.ports[p];
@@ -1234,7 +1240,7 @@ template <class Id>
             detail::throw_invalid_input("partial draw", "port '" + cap.port + "'",
                                         "partial of a different capacity or options");
         }
-        order.clear();
+        auto& order = orders[p];
         for (std::size_t s = 0; s < part.by_size.size(); ++s) {
             for (const auto& c : part.by_size[s]) {
                 if (c.party != static_cast<std::int64_t>(s + 1)) {
@@ -1244,17 +1250,27 @@ template <class Id>
                 order.push_back(c);
             }
         }
-        std::sort(order.begin(), order.end(),
-                  [](const draw_candidate<Id>& x, const draw_candidate<Id>& y) {
-                      return draw_order_less(x.key, x.id, y.key, y.id);
-                  });
-        for (std::size_t i = 1; i < order.size(); ++i) {
-            if (order[i].key == order[i - 1].key &&
-                compare_ids(order[i].id, order[i - 1].id) == 0) {
-                detail::throw_duplicate(order[i].id);
-            }
+        std::sort(order.begin(), order.end(), by_draw_order);
+        for (const auto& c : order) {
+            everyone.push_back(&c);
         }
-        result.ports.push_back(detail::walk_port(cap, order, options));
+    }
+    // One id twice among the candidates, at one port or at two (from shards, or with
+    // check_duplicate_ids off): a key depends on the id alone, so the copies sort side by side.
+    std::sort(everyone.begin(), everyone.end(),
+              [&](const draw_candidate<Id>* x, const draw_candidate<Id>* y) {
+                  return by_draw_order(*x, *y);
+              });
+    for (std::size_t i = 1; i < everyone.size(); ++i) {
+        if (everyone[i]->key == everyone[i - 1]->key &&
+            compare_ids(everyone[i]->id, everyone[i - 1]->id) == 0) {
+            detail::throw_duplicate(everyone[i]->id);
+        }
+    }
+    draw_result<Id> result(key, options);
+    result.ports.reserve(capacity.ports.size());
+    for (std::size_t p = 0; p < capacity.ports.size(); ++p) {
+        result.ports.push_back(detail::walk_port(capacity.ports[p], orders[p], options));
     }
     return result;
 }
@@ -2085,8 +2101,8 @@ template <class Id>
     draw_result<Id> result(key, options);
     result.ports.reserve(capacity.ports.size());
     std::vector<weighted_candidate<Id>> cands;
-    std::vector<const weighted_candidate<Id>*> by_key;
     std::vector<draw_candidate<Id>> order;
+    std::vector<draw_candidate<Id>> seen; // every port's candidates, for the duplicate check
     auto keyed_less = [](const auto& x, const auto& y) {
         return draw_order_less(x.key, x.id, y.key, y.id);
     };
@@ -2107,17 +2123,8 @@ template <class Id>
                 cands.push_back(c);
             }
         }
-        by_key.clear();
         for (const auto& c : cands) {
-            by_key.push_back(&c);
-        }
-        std::sort(by_key.begin(), by_key.end(),
-                  [&](const auto* x, const auto* y) { return keyed_less(*x, *y); });
-        for (std::size_t i = 1; i < by_key.size(); ++i) {
-            if (by_key[i]->key == by_key[i - 1]->key &&
-                compare_ids(by_key[i]->id, by_key[i - 1]->id) == 0) {
-                detail::throw_duplicate(by_key[i]->id);
-            }
+            seen.push_back(draw_candidate<Id>{c.key, c.id, c.party});
         }
         std::sort(cands.begin(), cands.end(),
                   [](const auto& x, const auto& y) { return weighted_order_less(x, y); });
@@ -2146,6 +2153,13 @@ template <class Id>
         std::sort(pd.selected.begin(), pd.selected.end(), keyed_less);
         std::sort(pd.alternates.begin(), pd.alternates.end(), keyed_less);
         result.ports.push_back(std::move(pd));
+    }
+    // One id twice among the candidates, at one port or at two: the copies share a key.
+    std::sort(seen.begin(), seen.end(), keyed_less);
+    for (std::size_t i = 1; i < seen.size(); ++i) {
+        if (seen[i].key == seen[i - 1].key && compare_ids(seen[i].id, seen[i - 1].id) == 0) {
+            detail::throw_duplicate(seen[i].id);
+        }
     }
     return result;
 }
