@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -255,6 +256,27 @@ TEST_CASE("capacity: staffing formula") {
     CHECK_THROWS_AS(s.validate(), cbpq::invalid_input);
 }
 
+TEST_CASE("capacity: staffing refuses officers whose persons would overflow") {
+    constexpr auto max = std::numeric_limits<std::int64_t>::max();
+    // 10^16 officers x 1440 minutes / 1 = 1.44 x 10^19 persons: more than int64 holds.
+    const cbpq::staffing huge{10000000000000000, 24 * 60, 1, std::nullopt};
+    try {
+        huge.validate();
+        FAIL("staffing beyond int64 accepted");
+    } catch (const cbpq::invalid_input& e) {
+        CHECK(e.record() == "staffing");
+        CHECK(e.field() == "officers");
+    }
+    CHECK(huge.persons() == max); // clamped, never wrapped negative
+    // Exact where the result fits: the product overflows 64 bits, the quotient does not.
+    const cbpq::staffing exact{max, 24 * 60, 24 * 60, std::nullopt};
+    exact.validate();
+    CHECK(exact.persons() == max);
+    const cbpq::staffing held{10000000000000000, 24 * 60, 1, 100};
+    held.validate(); // a holding space bounds the result
+    CHECK(held.persons() == 100);
+}
+
 namespace {
 
 // The least a daily_policy needs: limit(civil_date) const returning optional<int64_t>. Not
@@ -299,6 +321,39 @@ TEST_CASE("capacity: combinators compose small policies") {
     CHECK_THROWS_AS((void)cbpq::scaled(cbpq::fixed_capacity{1}, 1, 0), cbpq::invalid_input);
     const auto silent = cbpq::strictest(closed);
     CHECK(!silent.limit(D(2023, 1, 1)));
+}
+
+TEST_CASE("capacity: scaled() is exact at the int64 limits") {
+    constexpr auto max = std::numeric_limits<std::int64_t>::max();
+    const auto d = D(2023, 6, 30);
+    // 4 x 10^18 x 3 overflows 64 bits; the exact result 3 x 10^18 fits.
+    CHECK(cbpq::scaled(cbpq::fixed_capacity{4000000000000000000}, 3, 4).limit(d) ==
+          3000000000000000000);
+    CHECK(cbpq::scaled(cbpq::fixed_capacity{max}, max - 1, max).limit(d) == max - 1);
+    CHECK(cbpq::scaled(cbpq::fixed_capacity{max}, max, max).limit(d) == max);
+    try {
+        (void)cbpq::scaled(cbpq::fixed_capacity{max}, 2, 1).limit(d);
+        FAIL("scaled limit beyond int64 accepted");
+    } catch (const cbpq::invalid_input& e) {
+        CHECK(e.record() == "scale");
+        CHECK(e.field() == "factor");
+    }
+    // Built directly, a zero denominator is refused as scaled() refuses it.
+    const cbpq::scaled_by<cbpq::fixed_capacity> zero{{1}, 1, 0};
+    CHECK_THROWS_AS((void)zero.limit(d), cbpq::invalid_input);
+}
+
+TEST_CASE("capacity: sum() refuses a total beyond int64") {
+    constexpr auto max = std::numeric_limits<std::int64_t>::max();
+    const auto d = D(2023, 6, 30);
+    CHECK(cbpq::sum(cbpq::fixed_capacity{max - 1}, cbpq::fixed_capacity{1}).limit(d) == max);
+    try {
+        (void)cbpq::sum(cbpq::fixed_capacity{max}, cbpq::fixed_capacity{1}).limit(d);
+        FAIL("sum beyond int64 accepted");
+    } catch (const cbpq::invalid_input& e) {
+        CHECK(e.record() == "sum");
+        CHECK(e.field() == "persons");
+    }
 }
 
 // Balinski and Young (1975) vectors, as recorded in shared/reference/facts-and-vectors.md.
@@ -531,4 +586,26 @@ TEST_CASE("capacity: slot grids") {
     CHECK_THROWS_AS((cbpq::slot_grid{480, 960, 30, 20, 25}.validate()), cbpq::invalid_input);
     CHECK_THROWS_AS((cbpq::slot_grid{960, 480, 30, 30, 25}.validate()), cbpq::invalid_input);
     CHECK((cbpq::slot_grid{0, 24 * 60, 60, 60, 1}.slots().back().label == "23:00"));
+}
+
+TEST_CASE("capacity: slot grids refuse a total beyond int64") {
+    constexpr auto max = std::numeric_limits<std::int64_t>::max();
+    // 1440 one-minute slots of max / 2 persons: the total would be about 6.6 x 10^21.
+    const cbpq::slot_grid g{0, 24 * 60, 1, 1, max / 2};
+    try {
+        g.validate();
+        FAIL("slot total beyond int64 accepted");
+    } catch (const cbpq::invalid_input& e) {
+        CHECK(e.record() == "slots");
+        CHECK(e.field() == "persons");
+    }
+    CHECK(g.total() == max); // clamped, never wrapped negative
+    // capacity_on validates the grid: invalid_input, never a negative persons.
+    const std::vector<cbpq::port_policy<cbpq::fixed_capacity>> ports{
+        {"a", cbpq::fixed_capacity{100}, std::nullopt, g, 1}};
+    CHECK_THROWS_AS((void)cbpq::capacity_on(ports, D(2023, 6, 30)), cbpq::invalid_input);
+    // The largest total that fits is accepted and exact.
+    const cbpq::slot_grid full{0, 24 * 60, 1, 1, max / 1440};
+    full.validate();
+    CHECK(full.total() == max / 1440 * 1440);
 }

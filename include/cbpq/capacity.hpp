@@ -356,16 +356,47 @@ struct recurring_capacity {
     }
 };
 
+namespace detail {
+
+// Capacity arithmetic at the limits of std::int64_t is done exactly in 128 bits (GCC and Clang,
+// the compilers cbpq is built and tested with, have the type on every 64-bit target).
+#if !defined(__SIZEOF_INT128__)
+#error "cbpq/capacity.hpp needs a 128-bit integer type (__int128)"
+#endif
+__extension__ typedef __int128 i128;
+
+// Whether a 128-bit intermediate fits in std::int64_t.
+[[nodiscard]] constexpr bool fits_int64(i128 v) noexcept {
+    return v >= std::numeric_limits<std::int64_t>::min() &&
+           v <= std::numeric_limits<std::int64_t>::max();
+}
+
+// A 128-bit intermediate clamped to the range of std::int64_t.
+[[nodiscard]] constexpr std::int64_t clamp_to_int64(i128 v) noexcept {
+    if (v > std::numeric_limits<std::int64_t>::max()) {
+        return std::numeric_limits<std::int64_t>::max();
+    }
+    if (v < std::numeric_limits<std::int64_t>::min()) {
+        return std::numeric_limits<std::int64_t>::min();
+    }
+    return static_cast<std::int64_t>(v);
+}
+
+} // namespace detail
+
 /// Resource-based capacity: persons = floor(officers x shift_minutes / minutes_per_person),
 /// capped by holding_space (the persons the port can hold at once, if limited). All inputs are
-/// whole numbers so that the result is exact; hours are carried as minutes.
+/// whole numbers so that the result is exact; hours are carried as minutes. The product is
+/// taken in 128 bits, so it never overflows.
 struct staffing {
     std::int64_t officers = 0;
     std::int64_t shift_minutes = 0;
     std::int64_t minutes_per_person = 1;
     std::optional<std::int64_t> holding_space;
 
-    /// Throws invalid_input (record "staffing") naming the field that is negative or zero.
+    /// Throws invalid_input (record "staffing") naming the field that is negative or zero, or
+    /// naming `officers` when, with no holding space, the formula's result would exceed
+    /// std::int64_t (9223372036854775807 persons).
     void validate() const {
         if (officers < 0) {
             detail::throw_invalid_input("staffing", "officers", "must not be negative");
@@ -379,16 +410,30 @@ struct staffing {
         if (holding_space && *holding_space < 0) {
             detail::throw_invalid_input("staffing", "holding", "must not be negative");
         }
+        if (!holding_space && !detail::fits_int64(processed())) {
+            detail::throw_invalid_input("staffing", "officers",
+                                        "too many: officers x shift minutes / minutes per person "
+                                        "exceeds 9223372036854775807 persons");
+        }
     }
 
-    /// The formula above. O(1), noexcept (inputs bounded by validate()).
+    /// The formula above, computed exactly. O(1), noexcept. Exact on every input validate()
+    /// accepts; on others the result is clamped to the range of std::int64_t, never overflows.
     [[nodiscard]] std::int64_t persons() const noexcept {
-        const std::int64_t processed =
-            minutes_per_person > 0 ? officers * shift_minutes / minutes_per_person : 0;
-        return holding_space ? std::min(processed, *holding_space) : processed;
+        const detail::i128 p = processed();
+        return detail::clamp_to_int64(holding_space ? std::min<detail::i128>(p, *holding_space)
+                                                    : p);
     }
     [[nodiscard]] std::optional<std::int64_t> limit(civil_date) const noexcept { return persons(); }
     friend bool operator==(const staffing&, const staffing&) = default;
+
+private:
+    // floor(officers x shift_minutes / minutes_per_person) in 128 bits: the product of two
+    // int64 values always fits. 0 when minutes_per_person is not positive.
+    [[nodiscard]] detail::i128 processed() const noexcept {
+        return minutes_per_person > 0 ? detail::i128{officers} * shift_minutes / minutes_per_person
+                                      : 0;
+    }
 };
 
 namespace detail {
@@ -431,7 +476,8 @@ struct first_of {
 };
 
 /// The sum of the policies with an opinion (a second shift on top of the first, say); no
-/// opinion if none has one.
+/// opinion if none has one. Throws invalid_input (record "sum", field "persons") if the sum
+/// does not fit in std::int64_t.
 template <daily_policy... Ps>
 struct sum_of {
     std::tuple<Ps...> policies;
@@ -440,14 +486,24 @@ struct sum_of {
         std::optional<std::int64_t> out;
         detail::for_each_policy(policies, [&](const auto& p) {
             if (const auto v = p.limit(d)) {
-                out = out.value_or(0) + *v;
+                const detail::i128 s = detail::i128{out.value_or(0)} + *v;
+                if (!detail::fits_int64(s)) {
+                    detail::throw_invalid_input(
+                        "sum", "persons",
+                        "the limits add up to a number outside std::int64_t (at most "
+                        "9223372036854775807 persons)");
+                }
+                out = static_cast<std::int64_t>(s);
             }
         });
         return out;
     }
 };
 
-/// A policy scaled by numerator/denominator, rounded down (never rounds capacity up).
+/// A policy scaled by numerator/denominator, rounded down (never rounds capacity up), computed
+/// exactly: floor(limit x numerator / denominator) with the product in 128 bits. Throws
+/// invalid_input (record "scale", field "factor") if the factor is negative or its
+/// denominator not positive (as scaled() does), or if the scaled limit exceeds std::int64_t.
 template <daily_policy P>
 struct scaled_by {
     P policy;
@@ -456,7 +512,15 @@ struct scaled_by {
 
     [[nodiscard]] std::optional<std::int64_t> limit(civil_date d) const {
         if (const auto v = policy.limit(d)) {
-            return *v * numerator / denominator;
+            if (numerator < 0 || denominator <= 0) {
+                detail::throw_invalid_input("scale", "factor", "must be a non-negative fraction");
+            }
+            const detail::i128 s = detail::i128{*v} * numerator / denominator;
+            if (!detail::fits_int64(s)) {
+                detail::throw_invalid_input("scale", "factor",
+                                            "the scaled limit exceeds 9223372036854775807 persons");
+            }
+            return static_cast<std::int64_t>(s);
         }
         return std::nullopt;
     }
@@ -1127,7 +1191,8 @@ struct slot_grid {
     std::int64_t persons_per_slot = 0;
 
     /// Throws invalid_input (record "slots") naming the field: length and step must be
-    /// positive, step >= length (slots do not overlap), 0 <= start < end <= 24:00, persons >= 0.
+    /// positive, step >= length (slots do not overlap), 0 <= start < end <= 24:00, persons >= 0,
+    /// and the total, count() x persons, at most 9223372036854775807 (field "persons").
     void validate() const {
         if (length <= 0) {
             detail::throw_invalid_input("slots", "length", "must be positive");
@@ -1148,6 +1213,11 @@ struct slot_grid {
         }
         if (persons_per_slot < 0) {
             detail::throw_invalid_input("slots", "persons", "must not be negative");
+        }
+        if (!detail::fits_int64(detail::i128{count()} * persons_per_slot)) {
+            detail::throw_invalid_input("slots", "persons",
+                                        "too many: " + std::to_string(count()) +
+                                            " slots x persons exceeds 9223372036854775807");
         }
     }
 
@@ -1173,8 +1243,12 @@ struct slot_grid {
         return out;
     }
 
-    /// Persons over all slots. O(1).
-    [[nodiscard]] std::int64_t total() const noexcept { return count() * persons_per_slot; }
+    /// Persons over all slots: count() x persons_per_slot. O(1), noexcept. Exact on every grid
+    /// validate() accepts; on others the product is clamped to the range of std::int64_t,
+    /// never overflows.
+    [[nodiscard]] std::int64_t total() const noexcept {
+        return detail::clamp_to_int64(detail::i128{count()} * persons_per_slot);
+    }
     friend bool operator==(const slot_grid&, const slot_grid&) = default;
 };
 
