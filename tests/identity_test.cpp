@@ -363,6 +363,22 @@ TEST_CASE("normalize_phone: per-country rules") {
     CHECK(phone("+1234567890123456", "") == "<none>"); // longer than E.164's 15 digits
 }
 
+TEST_CASE("normalize_phone: a trunk after the country code is removed before the checks") {
+    // Brazil: the area code check sees the number without the trunk 0.
+    CHECK(phone("+55 0 11 91234 5678", "") == "+5511912345678");
+    CHECK(phone("0055 0 11 91234 5678", "") == "+5511912345678");
+    CHECK(phone("+55 0 01 91234 5678", "") == "<none>"); // area codes contain no 0
+    // NANP: area code and exchange start with 2..9 after the trunk 1 too.
+    CHECK(phone("+1 1 212 555 1234", "") == "+12125551234");
+    CHECK(phone("+1 1 212 055 1234", "") == "<none>");
+    CHECK(phone("+1 1 112 555 1234", "") == "<none>");
+    CHECK(phone("1 1 212 055 1234", "US") == "<none>");
+    CHECK(phone("1 1 212 555 1234", "US") == "+12125551234");
+    // Argentina: an 11-digit NSN must start with 9 after the trunk 0 too.
+    CHECK(phone("+54 0 9 11 2345 6789", "") == "+5491123456789");
+    CHECK(phone("+54 0 11 2345 6789 0", "") == "<none>");
+}
+
 TEST_CASE("normalize_email: providers and custom domains") {
     CHECK(cbpq::normalize_email("Maria.Lopez@gmail.com") == "marialopez@gmail.com");
     CHECK(cbpq::normalize_email("m.a.r.i.a+cbp+2@googlemail.com") == "maria@gmail.com");

@@ -183,6 +183,39 @@ TEST_CASE("property: score cutoffs return the score or 0, never a different scor
     CHECK(cbpq::jaro_winkler_at_least("A", "BCDEFGHIJ", 0.5) == 0.0);
 }
 
+TEST_CASE("jaro_winkler_at_least equals jaro_winkler when prefix_scale * max_prefix is 1") {
+    // Jaro 0.8 with a common prefix of 4: boosted to 1 by 0.25 * 4.
+    CHECK(cbpq::jaro_winkler("ABCDEFGHIJ", "ABCDXYZHIJ", 0.25, 4) == 1.0);
+    CHECK(cbpq::jaro_winkler_at_least("ABCDEFGHIJ", "ABCDXYZHIJ", 0.95, 0.25, 4) == 1.0);
+    CHECK(cbpq::jaro_winkler_at_least("ABCDEFGHIJ", "ABCDXYZHIJ", 0.95, 0.25, 4, 0.9) == 0.0);
+    struct scale {
+        double prefix_scale;
+        std::size_t max_prefix;
+    };
+    static constexpr scale scales[] = {{0.25, 4}, {0.5, 2}, {1.0, 1}, {0.125, 8}};
+    static constexpr double thresholds[] = {0.0, 0.5, 0.7, 0.9};
+    cbpq::keyed_stream rng(0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL, 9);
+    for (int round = 0; round < 3000; ++round) {
+        const std::u32string a = random_word(rng, 12);
+        std::u32string b = random_word(rng, 12);
+        if (round % 2 == 0) { // a with its tail changed: long common prefixes, high Jaro
+            const std::size_t keep = static_cast<std::size_t>(rng.below(a.size() + 1));
+            b = a.substr(0, keep) + b.substr(0, b.size() / 2);
+        }
+        const scale sc = scales[rng.below(4)];
+        const double bt = thresholds[rng.below(4)];
+        const double min_score = static_cast<double>(rng.below(101)) / 100.0;
+        const double jw = cbpq::jaro_winkler(a, b, sc.prefix_scale, sc.max_prefix, bt);
+        const double cut =
+            cbpq::jaro_winkler_at_least(a, b, min_score, sc.prefix_scale, sc.max_prefix, bt);
+        CHECK(cut == (jw >= min_score ? jw : 0.0));
+        const std::string na = narrow(a), nb = narrow(b);
+        const double jw8 = cbpq::jaro_winkler(na, nb, sc.prefix_scale, sc.max_prefix, bt);
+        CHECK(cbpq::jaro_winkler_at_least(na, nb, min_score, sc.prefix_scale, sc.max_prefix, bt) ==
+              (jw8 >= min_score ? jw8 : 0.0));
+    }
+}
+
 TEST_CASE("edge cases: empty strings, one symbol, the 64-symbol boundary") {
     CHECK(cbpq::jaro("", "") == 1.0);
     CHECK(cbpq::jaro("", "A") == 0.0);

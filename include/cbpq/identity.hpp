@@ -1020,29 +1020,24 @@ inline std::string argentina_mobile(std::string n) {
 }
 
 // Per-country clean-up of a national significant number (after the country code, or after the
-// trunk prefix); `national` = dialled inside the country.
+// trunk prefix); `national` = dialled inside the country. The legacy forms are rewritten first,
+// then a trunk prefix written after the country code is removed, and only then are the
+// per-country validity rules checked, so that they see the number without the trunk.
 inline std::optional<std::string> fix_national_number(const phone_plan& plan, std::string n) {
     const std::string_view r = plan.region;
+    const bool nanp = code_equal(r, "US") || code_equal(r, "CA") || code_equal(r, "DO");
+    const bool br = code_equal(r, "BR");
+    const bool ar = code_equal(r, "AR");
     if (code_equal(r, "MX")) {
         if (n.size() == 11 && n[0] == '1') { // +52 1 (mobile, abolished 2019)
             n.erase(0, 1);
         }
-    } else if (code_equal(r, "US") || code_equal(r, "CA") || code_equal(r, "DO")) {
-        if (n.size() == 10 && (n[0] < '2' || n[3] < '2')) { // NANP: NXX NXX XXXX, N = 2..9
-            return std::nullopt;
-        }
-    } else if (code_equal(r, "BR")) {
+    } else if (br) {
         if (n.size() == 10 && n[2] >= '6') { // mobile written before the ninth digit (2012-2016)
             n.insert(2, 1, '9');
         }
-        if (n.size() >= 2 && (n[0] == '0' || n[1] == '0')) { // area codes are 11..99 without 0
-            return std::nullopt;
-        }
-    } else if (code_equal(r, "AR")) {
+    } else if (ar) {
         n = argentina_mobile(std::move(n));
-        if (n.size() == 11 && n[0] != '9') {
-            return std::nullopt;
-        }
     } else if (code_equal(r, "RU")) {
         if (n.size() == 11 && (n[0] == '8' || n[0] == '7')) {
             n.erase(0, 1);
@@ -1055,6 +1050,19 @@ inline std::optional<std::string> fix_national_number(const phone_plan& plan, st
     // A trunk prefix written after the country code ("+55 0 11 ..."): strip when too long.
     if (!plan.trunk.empty() && n.size() > plan.max_length && starts_with(n, plan.trunk)) {
         n.erase(0, plan.trunk.size());
+    }
+    if (nanp) {
+        if (n.size() == 10 && (n[0] < '2' || n[3] < '2')) { // NANP: NXX NXX XXXX, N = 2..9
+            return std::nullopt;
+        }
+    } else if (br) {
+        if (n.size() >= 2 && (n[0] == '0' || n[1] == '0')) { // area codes are 11..99 without 0
+            return std::nullopt;
+        }
+    } else if (ar) {
+        if (n.size() == 11 && n[0] != '9') { // an 11-digit NSN is 9 + mobile
+            return std::nullopt;
+        }
     }
     if (n.size() < plan.min_length || n.size() > plan.max_length || n[0] == '0') {
         return std::nullopt;

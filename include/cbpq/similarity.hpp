@@ -247,10 +247,13 @@ double jaro_winkler_impl(std::basic_string_view<C> a, std::basic_string_view<C> 
     const double lp = static_cast<double>(l) * prefix_scale;
     // JW = j + l*p*(1 - j) is increasing in j, so JW >= min_score needs
     // j >= (min_score - l*p) / (1 - l*p) when boosted, j >= min_score otherwise; the weaker of
-    // the two is a safe cutoff for Jaro.
+    // the two is a safe cutoff for Jaro. With l*p >= 1 every boosted score is at least 1, so
+    // only j <= boost_threshold can fall short: the cutoff is then the weaker of min_score and
+    // boost_threshold.
     double jaro_min = min_score;
-    if (min_score > 0.0 && lp < 1.0) {
-        jaro_min = std::min(min_score, (min_score - lp) / (1.0 - lp));
+    if (min_score > 0.0) {
+        jaro_min = lp < 1.0 ? std::min(min_score, (min_score - lp) / (1.0 - lp))
+                            : std::min(min_score, boost_threshold);
     }
     // The margin keeps rounding in jaro_min from rejecting a pair whose JW equals min_score.
     const double j = jaro_impl(a, b, jaro_min > 1e-9 ? jaro_min - 1e-9 : 0.0);
