@@ -15,7 +15,8 @@
 // C.csv: port, persons[, parties]. S.csv: port, slot, persons (slots in order of appearance).
 // R.csv: id, port, status (selected | alternate), rank, slot; with preferences also choice
 // (the rank on the entrant's own list of the port it got; empty for alternates).
-// Bad input: exit 2, a message naming file, line and column, and no output file.
+// Bad input: exit 2, a message naming file, line and column. On any failure (exit 2 or 3) no
+// output file is written: R.csv and R.json go to temporary files, renamed once both are written.
 
 #include "draw_files.hpp"
 #include "tool.hpp"
@@ -231,10 +232,12 @@ int body(int argc, char** argv) {
                                                registered, weight));
         receipt_json = cbpq::receipt_to_json(r);
     }
-    tool::write_file_atomic(out_path, csv);
+    tool::output_files outputs;
+    outputs.write(out_path, csv);
     if (receipt_path) {
-        tool::write_file_atomic(*receipt_path, receipt_json);
+        outputs.write(*receipt_path, receipt_json);
     }
+    outputs.commit();
     std::cout << "drew " << result.parties() << " parties (" << result.persons()
               << " persons) from " << entrants.size() << " entrants at " << cap.ports.size()
               << " ports\n";

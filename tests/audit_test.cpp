@@ -5,7 +5,10 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <sstream>
 #include <string>
@@ -303,6 +306,129 @@ TEST_CASE("audit: malformed receipts name the member, line and column") {
     fails(replace("\"id_kind\": \"integer\"", "\"id_kind\": \"float\""), "id_kind");
     fails(replace("\"rank\": 1", "\"rank\": \"1\""), "rank");
     fails(json.substr(0, json.size() / 2), "");
+}
+
+TEST_CASE("audit: a seed, commitment or secret not in lower-case hex is a malformed receipt") {
+    // docs/receipts.md: seed.seed and seed.commitment exactly 64 lower-case hex digits,
+    // seed.secret lower-case hex bytes; anything else is a bad file (parse_error naming the
+    // member), not a difference verify() reports.
+    const auto recs = test_entrants();
+    const auto cap = test_capacity();
+    auto fails = [](const std::string& text, const std::string& field) {
+        try {
+            (void)cbpq::receipt_from_json(text, "r.json");
+            FAIL("accepted a malformed receipt, expected field " << field);
+        } catch (const cbpq::parse_error& e) {
+            CHECK_MESSAGE(e.field() == field, e.what());
+            CHECK(e.line() > 0);
+        }
+    };
+    const cbpq::receipt given = test_receipt(recs, cap);
+    const std::string hex = given.seed.to_hex();
+    auto with_seed = [&](const std::string& seed_text) {
+        std::string t = cbpq::receipt_to_json(given);
+        const auto at = t.find("\"" + hex + "\"");
+        REQUIRE(at != std::string::npos);
+        t.replace(at + 1, hex.size(), seed_text);
+        return t;
+    };
+    auto upper = [](std::string t) {
+        std::transform(t.begin(), t.end(), t.begin(), [](char c) {
+            return c >= 'a' && c <= 'f' ? static_cast<char>(c - 'a' + 'A') : c;
+        });
+        return t;
+    };
+    REQUIRE(upper(hex) != hex);
+    fails(with_seed(upper(hex)), "seed");
+    fails(with_seed(hex.substr(1)), "seed");
+    fails(with_seed(hex + "0"), "seed");
+    fails(with_seed(hex.substr(1) + "g"), "seed");
+    CHECK(cbpq::receipt_from_json(with_seed(hex)) == given);
+
+    const std::string secret = "0123456789abcdef0123456789abcdef";
+    const auto com = cbpq::commitment::to(secret);
+    const cbpq::seed s = cbpq::seed::from_reveal(secret, com);
+    cbpq::seed_source src;
+    src.type = cbpq::seed_source::kind::reveal;
+    src.commitment = com.to_hex();
+    src.secret_hex = cbpq::detail::to_hex(std::span<const unsigned char>(
+        reinterpret_cast<const unsigned char*>(secret.data()), secret.size()));
+    const auto res = cbpq::draw(recs, cap, cbpq::draw_key(s, "reveal"), {});
+    const auto reveal =
+        cbpq::make_receipt(res, cap, "reveal", s, src, cbpq::digest_entrants(recs, cap));
+    REQUIRE(cbpq::verify(cbpq::receipt_from_json(cbpq::receipt_to_json(reveal)), recs, cap).ok);
+    auto with_source = [&](const std::string& commitment, const std::string& secret_hex) {
+        auto t = reveal;
+        t.source.commitment = commitment;
+        t.source.secret_hex = secret_hex;
+        return cbpq::receipt_to_json(t);
+    };
+    REQUIRE(upper(src.commitment) != src.commitment);
+    fails(with_source("abc", src.secret_hex), "commitment");
+    fails(with_source(upper(src.commitment), src.secret_hex), "commitment");
+    fails(with_source(std::string(64, 'g'), src.secret_hex), "commitment");
+    fails(with_source(src.commitment + "00", src.secret_hex), "commitment");
+    fails(with_source(src.commitment, "zz"), "secret");
+    fails(with_source(src.commitment, src.secret_hex + "0"), "secret");
+    fails(with_source(src.commitment, "AB" + src.secret_hex), "secret");
+    // Well-formed but wrong: a difference at the seed step, not a bad file.
+    const auto wrong = cbpq::receipt_from_json(with_source(std::string(64, 'a'), src.secret_hex));
+    const auto rep = cbpq::verify(wrong, recs, cap);
+    CHECK(!rep.ok);
+    CHECK_MESSAGE(rep.difference.rfind("seed:", 0) == 0, rep.difference);
+    const auto empty = cbpq::receipt_from_json(with_source(src.commitment, ""));
+    CHECK(empty.source.secret_hex.empty());
+    CHECK(!cbpq::verify(empty, recs, cap).ok);
+}
+
+TEST_CASE("audit: receipt capacity numbers take the whole 64-bit signed range") {
+    // docs/receipts.md: capacity numbers are any 64-bit signed integer, INT64_MIN included; a
+    // wrong one is a difference (step 5), not a bad file.
+    constexpr std::int64_t lo = std::numeric_limits<std::int64_t>::min();
+    constexpr std::int64_t hi = std::numeric_limits<std::int64_t>::max();
+    std::int64_t v = 0;
+    CHECK(cbpq::detail::json_reader::parse_int64("-9223372036854775808", v));
+    CHECK(v == lo);
+    CHECK(cbpq::detail::json_reader::parse_int64("9223372036854775807", v));
+    CHECK(v == hi);
+    CHECK(!cbpq::detail::json_reader::parse_int64("-9223372036854775809", v));
+    CHECK(!cbpq::detail::json_reader::parse_int64("9223372036854775808", v));
+
+    const auto recs = test_entrants();
+    const auto cap = test_capacity();
+    const cbpq::receipt r = test_receipt(recs, cap);
+    auto check = [&](cbpq::receipt t, const std::string& starts) {
+        const std::string json = cbpq::receipt_to_json(t);
+        const cbpq::receipt back = cbpq::receipt_from_json(json, "r.json");
+        CHECK(back == t);
+        const auto rep = cbpq::verify(back, recs, cap);
+        CHECK(!rep.ok);
+        CHECK_MESSAGE(rep.difference.rfind(starts, 0) == 0, rep.difference);
+    };
+    for (const std::int64_t x : {lo, lo + 1, hi}) {
+        auto t = r;
+        t.capacity.ports[0].persons = x;
+        check(t, "capacity: port 1 ('nogales') persons: receipt " + std::to_string(x));
+        t = r;
+        t.capacity.ports[1].parties = x;
+        check(t, "capacity: port 2 ('san-ysidro') parties: receipt " + std::to_string(x));
+        t = r;
+        t.capacity.ports[1].slots[0].persons = x;
+        check(t, "capacity: port 2 ('san-ysidro') slot 1");
+    }
+    // One below INT64_MIN is out of range: a malformed receipt.
+    auto t = r;
+    t.capacity.ports[0].persons = lo;
+    std::string json = cbpq::receipt_to_json(t);
+    const auto at = json.find("-9223372036854775808");
+    REQUIRE(at != std::string::npos);
+    json.replace(at, 20, "-9223372036854775809");
+    try {
+        (void)cbpq::receipt_from_json(json, "r.json");
+        FAIL("accepted a capacity below INT64_MIN");
+    } catch (const cbpq::parse_error& e) {
+        CHECK_MESSAGE(e.field() == "persons", e.what());
+    }
 }
 
 TEST_CASE("audit: partial draws ship as JSON and merge after the trip") {

@@ -121,11 +121,30 @@ inline std::string read_file(const std::string& path) {
     return buffer.str();
 }
 
-/// Writes `content` to `path` atomically: a temporary file in the same folder, flushed, then
-/// renamed over the target. A crash leaves either the old file or the new one, never half.
-inline void write_file_atomic(const std::string& path, std::string_view content) {
-    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    {
+/// Files written together or not at all: each to a temporary file beside it (write), renamed
+/// into place only once every one is written (commit), so a failure (an unwritable folder, a
+/// full disk) leaves no output file and no temporary behind. If a rename fails, the files
+/// already renamed are removed too (they would not match the old ones).
+class output_files {
+public:
+    output_files() = default;
+    output_files(const output_files&) = delete;
+    output_files& operator=(const output_files&) = delete;
+    ~output_files() {
+        for (const auto& f : files_) {
+            if (!f.renamed) {
+                std::remove(f.tmp.c_str());
+            }
+        }
+    }
+
+    /// Writes `content` to a temporary file next to `path`. Throws storage_failure.
+    void write(const std::string& path, std::string_view content) {
+        files_.push_back(
+            {path,
+             path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(files_.size()),
+             false});
+        const std::string& tmp = files_.back().tmp;
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         if (!out) {
             throw cbpq::storage_failure("cannot open '" + tmp + "' for writing");
@@ -133,14 +152,40 @@ inline void write_file_atomic(const std::string& path, std::string_view content)
         out.write(content.data(), static_cast<std::streamsize>(content.size()));
         out.flush();
         if (!out) {
-            std::remove(tmp.c_str());
             throw cbpq::storage_failure("cannot write '" + tmp + "'");
         }
     }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        throw cbpq::storage_failure("cannot rename '" + tmp + "' to '" + path + "'");
+
+    /// Renames every temporary over its target. Throws storage_failure.
+    void commit() {
+        for (auto& f : files_) {
+            if (std::rename(f.tmp.c_str(), f.path.c_str()) != 0) {
+                for (const auto& done : files_) {
+                    if (done.renamed) {
+                        std::remove(done.path.c_str());
+                    }
+                }
+                throw cbpq::storage_failure("cannot rename '" + f.tmp + "' to '" + f.path + "'");
+            }
+            f.renamed = true;
+        }
     }
+
+private:
+    struct file {
+        std::string path;
+        std::string tmp;
+        bool renamed;
+    };
+    std::vector<file> files_;
+};
+
+/// Writes `content` to `path` atomically: a temporary file in the same folder, flushed, then
+/// renamed over the target. A crash leaves either the old file or the new one, never half.
+inline void write_file_atomic(const std::string& path, std::string_view content) {
+    output_files f;
+    f.write(path, content);
+    f.commit();
 }
 
 /// Runs a tool body and maps exceptions to exit codes and one line on stderr:

@@ -386,12 +386,15 @@ int cmd_export(registry::sqlite_store& s, const tool::options& opt) {
     if (any_slots && !slots_path) {
         throw tool::usage_error("the day has time slots: give --slots S.csv as well");
     }
-    tool::write_file_atomic(opt.require("receipt"), *json);
-    tool::write_file_atomic(opt.require("entrants"), entrants);
-    tool::write_file_atomic(opt.require("capacity"), capacity);
+    // The four files of an export together or none of them (tool::output_files).
+    tool::output_files outputs;
+    outputs.write(opt.require("receipt"), *json);
+    outputs.write(opt.require("entrants"), entrants);
+    outputs.write(opt.require("capacity"), capacity);
     if (slots_path) {
-        tool::write_file_atomic(*slots_path, slots);
+        outputs.write(*slots_path, slots);
     }
+    outputs.commit();
     std::cout << "exported " << label << ": " << day->entrants.size() << " entrants\n";
     return tool::ok;
 }

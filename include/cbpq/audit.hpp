@@ -390,25 +390,48 @@ inline json_value capacity_json(const day_capacity& cap) {
 }
 
 constexpr std::int64_t count_max = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t int64_min = std::numeric_limits<std::int64_t>::min();
 
+// A receipt's capacity. Its numbers may be any 64-bit signed integer (docs/receipts.md): one
+// that differs from the given capacity is a difference verify() reports, not a bad file.
 inline day_capacity capacity_from_json(const json_reader& rd, const json_value& arr) {
     day_capacity cap;
     for (const auto& o : arr.items) {
         port_capacity p;
         p.port = rd.string(o, "port");
-        p.persons = rd.integer(rd.member(o, "persons"), "persons", -count_max, count_max);
+        p.persons = rd.integer(rd.member(o, "persons"), "persons", int64_min, count_max);
         const json_value& parties = rd.member(o, "parties");
         if (parties.type != json_value::kind::null) {
-            p.parties = rd.integer(parties, "parties", -count_max, count_max);
+            p.parties = rd.integer(parties, "parties", int64_min, count_max);
         }
         for (const auto& so : rd.array(o, "slots").items) {
-            p.slots.push_back(
-                {rd.string(so, "slot"),
-                 rd.integer(rd.member(so, "persons"), "persons", -count_max, count_max)});
+            p.slots.push_back({rd.string(so, "slot"), rd.integer(rd.member(so, "persons"),
+                                                                 "persons", int64_min, count_max)});
         }
         cap.ports.push_back(std::move(p));
     }
     return cap;
+}
+
+// The string member `name` of `obj`, which must be lower-case hex digits, the form
+// receipt_to_json writes them in: exactly `digits` of them, or with `digits` 0 any even number
+// (whole bytes). Else parse_error naming `name`.
+inline std::string lower_hex_from_json(const json_reader& rd, const json_value& obj,
+                                       std::string_view name, std::size_t digits) {
+    const json_value& v = rd.member(obj, name);
+    const bool ok = v.type == json_value::kind::string &&
+                    (digits == 0 ? v.text.size() % 2 == 0 : v.text.size() == digits) &&
+                    std::all_of(v.text.begin(), v.text.end(), [](char c) {
+                        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                    });
+    if (!ok) {
+        rd.fail(v, std::string(name),
+                digits == 0
+                    ? std::string("expected hex bytes: an even number of lower-case "
+                                  "hexadecimal digits")
+                    : "expected " + std::to_string(digits) + " lower-case hexadecimal digits");
+    }
+    return v.text;
 }
 
 inline std::string id_from_json(const json_reader& rd, const json_value& v, std::string_view kind) {
@@ -517,8 +540,10 @@ inline std::string id_from_json(const json_reader& rd, const json_value& v, std:
 }
 
 /// Reads a receipt written by receipt_to_json. Strict: throws parse_error with the source,
-/// line, column and member name on malformed JSON, a missing or mistyped member, or a value
-/// out of range. Whether the receipt is *true* is verify()'s job. O(n).
+/// line, column and member name on malformed JSON, a missing or mistyped member, a value out
+/// of range, or a seed or commitment that is not 64 lower-case hex digits or a secret that is
+/// not lower-case hex bytes. Capacity numbers may be any 64-bit signed integer. Whether the
+/// receipt is *true* is verify()'s job. O(n).
 [[nodiscard]] inline receipt receipt_from_json(std::string_view text,
                                                const std::string& source = "receipt") {
     using detail::json_value;
@@ -542,18 +567,16 @@ inline std::string id_from_json(const json_reader& rd, const json_value& v, std:
         r.source.public_values = rd.string(seed_obj, "public_values");
     } else if (kind == "reveal") {
         r.source.type = seed_source::kind::reveal;
-        r.source.commitment = rd.string(seed_obj, "commitment");
-        r.source.secret_hex = rd.string(seed_obj, "secret");
+        r.source.commitment = detail::lower_hex_from_json(rd, seed_obj, "commitment", 64);
+        r.source.secret_hex = detail::lower_hex_from_json(rd, seed_obj, "secret", 0);
     } else {
         rd.fail(rd.member(seed_obj, "source"), "source",
                 "expected 'given', 'public_values' or 'reveal'");
     }
     {
-        const json_value& sv = rd.member(seed_obj, "seed");
+        const std::string hex = detail::lower_hex_from_json(rd, seed_obj, "seed", 64);
         cbpq::seed::bytes_type b{};
-        if (sv.type != json_value::kind::string || !detail::from_hex(sv.text, b)) {
-            rd.fail(sv, "seed", "expected 64 hexadecimal digits");
-        }
+        (void)detail::from_hex(hex, b); // cannot fail: 64 hex digits
         r.seed = cbpq::seed(b);
     }
     r.draw_key = rd.string(root, "draw_key");
