@@ -82,6 +82,18 @@ void parse_fails(const std::string& text, std::size_t line, std::size_t column) 
     }
 }
 
+// receipt_from_json refuses `text` with a parse_error naming `field`, a line and the source.
+void fails(const std::string& text, const std::string& field) {
+    try {
+        (void)cbpq::receipt_from_json(text, "r.json");
+        FAIL("accepted a malformed receipt, expected field " << field);
+    } catch (const cbpq::parse_error& e) {
+        CHECK_MESSAGE(e.field() == field, e.what());
+        CHECK(e.line() > 0);
+        CHECK(e.source() == "r.json");
+    }
+}
+
 } // namespace
 
 TEST_CASE("json: well-formed documents") {
@@ -280,16 +292,6 @@ TEST_CASE("audit: malformed receipts name the member, line and column") {
     const auto recs = test_entrants();
     const auto cap = test_capacity();
     const std::string json = cbpq::receipt_to_json(test_receipt(recs, cap));
-    auto fails = [](const std::string& text, const std::string& field) {
-        try {
-            (void)cbpq::receipt_from_json(text, "r.json");
-            FAIL("accepted a malformed receipt, expected field " << field);
-        } catch (const cbpq::parse_error& e) {
-            CHECK_MESSAGE(e.field() == field, e.what());
-            CHECK(e.line() > 0);
-            CHECK(e.source() == "r.json");
-        }
-    };
     auto replace = [&](const std::string& from, const std::string& to) {
         std::string t = json;
         const auto at = t.find(from);
@@ -314,15 +316,6 @@ TEST_CASE("audit: a seed, commitment or secret not in lower-case hex is a malfor
     // member), not a difference verify() reports.
     const auto recs = test_entrants();
     const auto cap = test_capacity();
-    auto fails = [](const std::string& text, const std::string& field) {
-        try {
-            (void)cbpq::receipt_from_json(text, "r.json");
-            FAIL("accepted a malformed receipt, expected field " << field);
-        } catch (const cbpq::parse_error& e) {
-            CHECK_MESSAGE(e.field() == field, e.what());
-            CHECK(e.line() > 0);
-        }
-    };
     const cbpq::receipt given = test_receipt(recs, cap);
     const std::string hex = given.seed.to_hex();
     auto with_seed = [&](const std::string& seed_text) {
