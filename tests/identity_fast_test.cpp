@@ -510,7 +510,7 @@ TEST_CASE("comparison fast paths: edit distance within one equals the OSA matrix
                                 std::min<std::size_t>(full, 2),
                             a << " / " << b);
         }
-        for (const std::size_t max : {0, 1, 2, 3}) {
+        for (std::size_t max = 0; max <= 3; ++max) {
             REQUIRE_MESSAGE(cbpq::detail::dedup::edit_distance(a, b, max) ==
                                 std::min(full, max + 1),
                             a << " / " << b << " max " << max);
