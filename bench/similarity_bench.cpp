@@ -127,15 +127,20 @@ double naive_jaro_winkler(const std::u32string& a, const std::u32string& b) {
     return jaro > 0.7 ? jaro + static_cast<double>(l) * 0.1 * (1.0 - jaro) : jaro;
 }
 
-template <class F>
-void run_pairs(benchmark::State& state, F f) {
-    const auto& pairs = name_pairs();
+// f(first, second) for every pair of `pairs`, per iteration; items are pairs.
+template <class Pairs, class F>
+void run_pairs(benchmark::State& state, const Pairs& pairs, F f) {
     for (auto _ : state) {
         for (const auto& p : pairs) {
             benchmark::DoNotOptimize(f(p.first, p.second));
         }
     }
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(pairs.size()));
+}
+
+template <class F>
+void run_pairs(benchmark::State& state, F f) {
+    run_pairs(state, name_pairs(), f);
 }
 
 void BM_jaro_winkler(benchmark::State& state) {
@@ -149,13 +154,8 @@ BENCHMARK(BM_jaro_winkler);
 // which on x86-64 takes the SSE2 match search when the second name has at most 16 letters.
 // Baseline: BM_jaro_winkler (code points, the plain window scan), same pairs.
 void BM_jaro_winkler_chars(benchmark::State& state) {
-    const auto& pairs = char_pairs();
-    for (auto _ : state) {
-        for (const auto& p : pairs) {
-            benchmark::DoNotOptimize(cbpq::jaro_winkler(p.first, p.second));
-        }
-    }
-    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(pairs.size()));
+    run_pairs(state, char_pairs(),
+              [](const std::string& a, const std::string& b) { return cbpq::jaro_winkler(a, b); });
 }
 BENCHMARK(BM_jaro_winkler_chars);
 
@@ -205,25 +205,16 @@ BENCHMARK(BM_osa_plain_dp_baseline);
 // one-pass check. Baseline in the same run: BM_document_typo_bit_parallel_baseline, the
 // bit-parallel OSA with cutoff 1 that the engine called before.
 void BM_document_typo(benchmark::State& state) {
-    const auto& pairs = document_pairs();
-    for (auto _ : state) {
-        for (const auto& p : pairs) {
-            benchmark::DoNotOptimize(cbpq::detail::dedup::edit_distance(p.first, p.second, 1));
-        }
-    }
-    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(pairs.size()));
+    run_pairs(state, document_pairs(), [](const std::string& a, const std::string& b) {
+        return cbpq::detail::dedup::edit_distance(a, b, 1);
+    });
 }
 BENCHMARK(BM_document_typo);
 
 void BM_document_typo_bit_parallel_baseline(benchmark::State& state) {
-    const auto& pairs = document_pairs();
-    for (auto _ : state) {
-        for (const auto& p : pairs) {
-            benchmark::DoNotOptimize(
-                std::min<std::size_t>(cbpq::osa_distance(p.first, p.second, 1), 2));
-        }
-    }
-    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(pairs.size()));
+    run_pairs(state, document_pairs(), [](const std::string& a, const std::string& b) {
+        return std::min<std::size_t>(cbpq::osa_distance(a, b, 1), 2);
+    });
 }
 BENCHMARK(BM_document_typo_bit_parallel_baseline);
 
