@@ -77,7 +77,8 @@ set -e
 
 # Confirm, no-show and cancel; released capacity goes to alternates in order.
 first=$(q "$DB" "SELECT id FROM reservation WHERE port='a' ORDER BY rowid LIMIT 1")
-"$REG" --db "$DB" confirm --date $D --id "$first" | grep -q "confirmed $first" || fail confirm
+"$REG" --db "$DB" confirm --date $D --id "$first" > "$T/out"
+grep -q "confirmed $first" "$T/out" || fail confirm
 set +e
 "$REG" --db "$DB" confirm --date $D --id "$first" > /dev/null; rc=$?
 set -e
@@ -92,7 +93,8 @@ promoted=$(grep -c "^promoted" "$T/out" || true)
 [ "$(q "$DB" "SELECT count(*) FROM reservation WHERE state='held' AND port='a'")" -ge 1 ] || fail "holders"
 echo "a: used $before -> $after, promoted $promoted"
 second=$(q "$DB" "SELECT id FROM reservation WHERE port='b' AND state='held' ORDER BY rowid LIMIT 1")
-"$REG" --db "$DB" cancel --date $D --id "$second" | grep -q "cancelled $second" || fail cancel
+"$REG" --db "$DB" cancel --date $D --id "$second" > "$T/out"
+grep -q "cancelled $second" "$T/out" || fail cancel
 set +e
 "$REG" --db "$DB" cancel --date $D --id "$second" > /dev/null; rc=$?
 set -e
@@ -110,7 +112,8 @@ grep -q "^committed 2024-05-02" "$T/out" || fail "public values day"
 "$REG" --db "$DB" export --date 2024-05-02 --receipt "$T/r2.json" --entrants "$T/e2.csv" \
     --capacity "$T/c2.csv" --slots "$T/s2.csv" > /dev/null
 "$CBPQ_BIN/cbpq-verify" --receipt "$T/r2.json" --entrants "$T/e2.csv" --capacity "$T/c2.csv" \
-    --slots "$T/s2.csv" | grep -q "^verified" || fail "verify public-values day"
+    --slots "$T/s2.csv" > "$T/out"
+grep -q "^verified" "$T/out" || fail "verify public-values day"
 
 # Bad command lines.
 set +e
