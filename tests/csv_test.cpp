@@ -72,9 +72,27 @@ TEST_CASE("csv: malformed input names line and column") {
     e = parse_failure("a,b\n1,\"x\"y\n");
     CHECK(e.column() == 6);
 
+    // A short record points where its missing field would start; a long one at its first
+    // extra field (on the line that field is on, after a quoted line break).
     e = parse_failure("a,b\n1,2\n3\n");
     CHECK(e.line() == 3);
-    CHECK(std::string(e.what()).find("expected 2") != std::string::npos);
+    CHECK(e.column() == 2);
+    CHECK(std::string(e.what()) ==
+          "f.csv:3:2: record has 1 fields, expected 2 (field 2 is missing)");
+    e = parse_failure("a,b\r\n1");
+    CHECK(e.line() == 2);
+    CHECK(e.column() == 2);
+    e = parse_failure("a,b\n1,2,3\n");
+    CHECK(e.line() == 2);
+    CHECK(e.column() == 5);
+    CHECK(std::string(e.what()).find("field 3 is extra") != std::string::npos);
+    e = parse_failure("a,b\n1,2,\n");
+    CHECK(e.column() == 5);
+    e = parse_failure("a,b\n\"x\ny\",2,3\n");
+    CHECK(e.line() == 3);
+    CHECK(e.column() == 6);
+    e = parse_failure("a,b,c\n1, 2\n", cbpq::csv_options{.trim_spaces = true});
+    CHECK(e.column() == 5);
 
     e = parse_failure("a,a\n");
     CHECK(e.field() == "a");

@@ -118,6 +118,10 @@ void read_csv(std::string_view text, const std::string& source, const csv_option
             continue;
         }
         const std::size_t record_line = line;
+        std::size_t extra_line = 0;
+        std::size_t extra_column = 0;
+        std::size_t end_line = line;
+        std::size_t end_column = 0;
         sink.begin(record_line);
         for (;;) {
             std::size_t field_start = i;
@@ -127,6 +131,10 @@ void read_csv(std::string_view text, const std::string& source, const csv_option
                 }
             }
             const std::size_t column = i - line_start + 1;
+            if (sink.size() == expected && !first_record && extra_line == 0) {
+                extra_line = line; // the first field past the expected count
+                extra_column = column;
+            }
             if (i < n && text[i] == '"') {
                 const std::size_t open = i;
                 const std::size_t open_line = line;
@@ -203,6 +211,8 @@ void read_csv(std::string_view text, const std::string& source, const csv_option
                 ++i;
                 continue;
             }
+            end_line = line; // where the record ends: a missing field would start here
+            end_column = i - line_start + 1;
             if (i < n && text[i] == '\r') {
                 if (i + 1 < n && text[i + 1] == '\n') {
                     i += 2;
@@ -236,10 +246,17 @@ void read_csv(std::string_view text, const std::string& source, const csv_option
             if (first_record) {
                 expected = width;
             }
-            if (width != expected) {
-                throw_parse_error(source, record_line, 0, {},
+            if (width > expected) {
+                throw_parse_error(source, extra_line, extra_column, {},
                                   "record has " + std::to_string(width) + " fields, expected " +
-                                      std::to_string(expected));
+                                      std::to_string(expected) + " (field " +
+                                      std::to_string(expected + 1) + " is extra)");
+            }
+            if (width < expected) {
+                throw_parse_error(source, end_line, end_column, {},
+                                  "record has " + std::to_string(width) + " fields, expected " +
+                                      std::to_string(expected) + " (field " +
+                                      std::to_string(width + 1) + " is missing)");
             }
             sink.row();
         }
@@ -253,8 +270,9 @@ void read_csv(std::string_view text, const std::string& source, const csv_option
 } // namespace detail
 
 /// Parses `text` as CSV. Throws parse_error (naming `source`, line and column) on an unclosed
-/// quote, a stray quote, text after a closing quote, a row with the wrong number of fields, an
-/// empty or duplicated header name, or a NUL byte. O(n); strong guarantee (nothing is returned
+/// quote, a stray quote, text after a closing quote, a row with the wrong number of fields (at
+/// its first extra field, or where its first missing field would start), an empty or duplicated
+/// header name, or a NUL byte. O(n); strong guarantee (nothing is returned
 /// on error). For large files, parse_csv_views holds the same fields without a string each.
 [[nodiscard]] inline csv_table parse_csv(std::string_view text, std::string source = "input",
                                          const csv_options& options = {}) {
