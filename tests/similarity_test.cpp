@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -213,6 +214,30 @@ TEST_CASE("jaro_winkler_at_least equals jaro_winkler when prefix_scale * max_pre
         const double jw8 = cbpq::jaro_winkler(na, nb, sc.prefix_scale, sc.max_prefix, bt);
         CHECK(cbpq::jaro_winkler_at_least(na, nb, min_score, sc.prefix_scale, sc.max_prefix, bt) ==
               (jw8 >= min_score ? jw8 : 0.0));
+    }
+}
+
+TEST_CASE("jaro_winkler_at_least at its own score when prefix_scale * max_prefix is just below 1") {
+    // The Jaro cutoff (min_score - lp) / (1 - lp) divides rounding error by 1 - lp; with
+    // lp = 1 - 2^-k the cutoff once rejected pairs scored exactly min_score. Each pair is asked
+    // for its own score (must be returned) and for the next double above it (must be 0).
+    cbpq::keyed_stream rng(0x3c6ef372fe94f82bULL, 0xa54ff53a5f1d36f1ULL, 11);
+    for (int k = 8; k <= 52; k += 4) {
+        const double prefix_scale = (1.0 - std::ldexp(1.0, -k)) / 4.0;
+        for (int round = 0; round < 200; ++round) {
+            std::string a = "ABCD";
+            std::string b = "ABCD";
+            for (std::uint64_t i = 0, n = 1 + rng.below(8); i < n; ++i) {
+                a += static_cast<char>('E' + rng.below(4));
+            }
+            for (std::uint64_t i = 0, n = 1 + rng.below(8); i < n; ++i) {
+                b += static_cast<char>('E' + rng.below(4));
+            }
+            const double jw = cbpq::jaro_winkler(a, b, prefix_scale, 4);
+            CHECK(cbpq::jaro_winkler_at_least(a, b, jw, prefix_scale, 4) == jw);
+            CHECK(cbpq::jaro_winkler_at_least(a, b, std::nextafter(jw, 2.0), prefix_scale, 4) ==
+                  0.0);
+        }
     }
 }
 

@@ -250,13 +250,16 @@ double jaro_winkler_impl(std::basic_string_view<C> a, std::basic_string_view<C> 
     // the two is a safe cutoff for Jaro. With l*p >= 1 every boosted score is at least 1, so
     // only j <= boost_threshold can fall short: the cutoff is then the weaker of min_score and
     // boost_threshold.
-    double jaro_min = min_score;
+    // Margins keep rounding from rejecting a pair whose JW equals min_score (a lower cutoff
+    // only costs time). The error of (min_score - lp) / (1 - lp) grows as 1 / (1 - lp), so its
+    // margin grows with it.
+    double jaro_min = 0.0;
     if (min_score > 0.0) {
-        jaro_min = lp < 1.0 ? std::min(min_score, (min_score - lp) / (1.0 - lp))
-                            : std::min(min_score, boost_threshold);
+        const double boosted =
+            lp < 1.0 ? (min_score - lp - 1e-9) / (1.0 - lp) : boost_threshold - 1e-9;
+        jaro_min = std::max(0.0, std::min(min_score - 1e-9, boosted));
     }
-    // The margin keeps rounding in jaro_min from rejecting a pair whose JW equals min_score.
-    const double j = jaro_impl(a, b, jaro_min > 1e-9 ? jaro_min - 1e-9 : 0.0);
+    const double j = jaro_impl(a, b, jaro_min);
     double jw = j;
     if (j > boost_threshold) {
         jw = j + lp * (1.0 - j);
