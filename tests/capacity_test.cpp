@@ -603,3 +603,21 @@ TEST_CASE("capacity: slot grids refuse a total beyond int64") {
     full.validate();
     CHECK(full.total() == max / 1440 * 1440);
 }
+
+TEST_CASE("capacity: count() is defined on grids validate() refuses; slots() refuses them") {
+    constexpr auto max = std::numeric_limits<std::int64_t>::max();
+    constexpr auto min = std::numeric_limits<std::int64_t>::min();
+    // end - start beyond int64: the count is computed without overflow and clamped.
+    CHECK((cbpq::slot_grid{min, max, 1, 1, 1}.count() == max));
+    CHECK((cbpq::slot_grid{min, max, 1, 4, 1}.count() == std::int64_t{1}
+                                                             << 62)); // (2^64 - 2) / 4 + 1
+    CHECK((cbpq::slot_grid{min, max, 1, 2, 3}.total() == max));
+    // A length or step that is not positive gives no slots (no division by zero).
+    CHECK((cbpq::slot_grid{0, 60, 30, 0, 1}.count() == 0));
+    CHECK((cbpq::slot_grid{0, 60, 0, 30, 1}.count() == 0));
+    CHECK((cbpq::slot_grid{0, 60, -5, -5, 1}.count() == 0));
+    CHECK((cbpq::slot_grid{60, 0, 30, 30, 1}.count() == 0));
+    // slots() would label minutes outside the day: it validates first.
+    refused([] { (void)cbpq::slot_grid{min, max, 1, 1, 1}.slots(); }, "slots", "start");
+    refused([] { (void)cbpq::slot_grid{0, 60, 30, 0, 1}.slots(); }, "slots", "step");
+}

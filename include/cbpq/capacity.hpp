@@ -1221,13 +1221,20 @@ struct slot_grid {
         }
     }
 
-    /// Number of slots. O(1).
+    /// Number of slots. O(1), noexcept, defined on every grid: 0 when length or step is not
+    /// positive (a grid validate() refuses), never an overflow.
     [[nodiscard]] std::int64_t count() const noexcept {
-        return end - start < length ? 0 : (end - start - length) / step + 1;
+        if (length <= 0 || step <= 0) {
+            return 0;
+        }
+        const detail::i128 span = detail::i128{end} - start;
+        return span < length ? 0 : detail::clamp_to_int64((span - length) / step + 1);
     }
 
-    /// The slots in order. O(count).
+    /// The slots in order, labelled HH:MM. O(count). Calls validate() first, so a grid it
+    /// refuses throws here too rather than giving slots outside the day.
     [[nodiscard]] std::vector<slot_capacity> slots() const {
+        validate();
         std::vector<slot_capacity> out;
         const auto n = count();
         out.reserve(static_cast<std::size_t>(n));
@@ -2219,9 +2226,10 @@ inline std::vector<port_limits> capacity_plan::limits(civil_date date) const {
             o.booking = overbooking_limit(*o.physical, ob->show_up, ob->risk, ob->family);
             if (grid) {
                 // A grid's booking total is the sum of its overbooked slots.
-                tighten(o.booking,
-                        grid->count() * overbooking_limit(grid->persons_per_slot, ob->show_up,
-                                                          ob->risk, ob->family));
+                tighten(o.booking, detail::clamp_to_int64(detail::i128{grid->count()} *
+                                                          overbooking_limit(grid->persons_per_slot,
+                                                                            ob->show_up, ob->risk,
+                                                                            ob->family)));
             }
         }
         if (const auto* w = p.week_caps.at(day)) {
