@@ -220,3 +220,28 @@ TEST_CASE("daily: a release path rejects states that hold capacity") {
                                               cbpq::reservation_state::held),
                     cbpq::invalid_input);
 }
+
+TEST_CASE("daily: release_and_promote walks the waiting list in rank order, not stored order") {
+    // A weighted or aging receipt stores its alternates in (key, id) order; promotion must
+    // still go by rank: here rank 1 ("y") is stored last and must be promoted first.
+    cbpq::memory_store s;
+    cbpq::day_commit c;
+    c.date = cbpq::parse_date("2024-03-01");
+    c.day_receipt.label = "weighted-day";
+    c.day_receipt.seed = conformance::seed_of(9);
+    c.day_receipt.capacity.ports.push_back({"A", 1, std::nullopt, {}});
+    cbpq::receipt_port a{"A", 1, 1, {{"s", 1, 1, ""}}, {}};
+    a.alternates.push_back({"x", 1, 3, cbpq::not_selected_reason::none});
+    a.alternates.push_back({"z", 1, 2, cbpq::not_selected_reason::none});
+    a.alternates.push_back({"y", 1, 1, cbpq::not_selected_reason::none});
+    c.day_receipt.result.push_back(a);
+    REQUIRE(s.commit_day(c) == cbpq::commit_status::committed);
+    const auto out = cbpq::release_and_promote(s, c.date, "s", cbpq::reservation_state::cancelled);
+    REQUIRE(out.released.has_value());
+    REQUIRE(out.promoted.size() == 1);
+    CHECK(out.promoted[0].id == "y");
+    // The next release promotes the next rank.
+    const auto next = cbpq::release_and_promote(s, c.date, "y", cbpq::reservation_state::no_show);
+    REQUIRE(next.promoted.size() == 1);
+    CHECK(next.promoted[0].id == "z");
+}

@@ -11,6 +11,8 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -179,6 +181,9 @@ TEST_CASE_TEMPLATE_DEFINE("store conformance: slots, parties, one appointment pe
     CHECK_FALSE(s.reserve({{"B", d, "08:00"}, "manual", "p1", 1, {}})); // slot full
     CHECK_FALSE(s.reserve({{"B", d, "09:00"}, "manual", "p0", 1, {}})); // one appointment
     CHECK(s.reserve({{"B", d, "09:00"}, "manual", "p1", 1, {}}));
+    // A party larger than any room left is refused, even where used + persons would overflow.
+    CHECK_FALSE(s.reserve(
+        {{"B", d, "09:00"}, "manual", "p4", std::numeric_limits<std::int64_t>::max(), {}}));
     CHECK(s.reserve({{"B", d, "09:00"}, "manual", "p2", 1, {}}));
     CHECK_FALSE(s.reserve({{"B", d, "09:00"}, "manual", "p3", 1, {}})); // persons and parties
     CHECK(s.confirm(d, "p1"));

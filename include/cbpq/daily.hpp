@@ -16,6 +16,7 @@
 #include "random.hpp"
 #include "store.hpp"
 
+#include <algorithm>
 #include <concepts>
 #include <cstddef>
 #include <optional>
@@ -267,21 +268,29 @@ release_and_promote(Store& store, civil_date date, std::string_view id, reservat
     if (slots.empty()) {
         slots.emplace_back();
     }
+    // The waiting list in rank order: a receipt stores it in rank order for the uniform draw
+    // but in (key, id) order for the weighted and aging ones.
+    std::vector<const receipt_alternate*> waiting;
     for (const auto& p : day->day_receipt.result) {
-        if (p.port != held->where.port) {
+        if (p.port == held->where.port) {
+            for (const auto& a : p.alternates) {
+                waiting.push_back(&a);
+            }
+        }
+    }
+    std::sort(
+        waiting.begin(), waiting.end(),
+        [](const receipt_alternate* x, const receipt_alternate* y) { return x->rank < y->rank; });
+    for (const receipt_alternate* a : waiting) {
+        if (store.reservation_of(a->id)) {
             continue;
         }
-        for (const auto& a : p.alternates) {
-            if (store.reservation_of(a.id)) {
-                continue;
-            }
-            for (const auto& s : slots) {
-                reservation r{
-                    {p.port, date, s}, held->label, a.id, a.party, reservation_state::held};
-                if (store.reserve(r)) {
-                    out.promoted.push_back(std::move(r));
-                    break;
-                }
+        for (const auto& s : slots) {
+            reservation r{
+                {held->where.port, date, s}, held->label, a->id, a->party, reservation_state::held};
+            if (store.reserve(r)) {
+                out.promoted.push_back(std::move(r));
+                break;
             }
         }
     }

@@ -446,13 +446,13 @@ public:
                 return false;
             }
             slot = &sit->second;
-            if (slot->second + r.persons > slot->first) {
+            if (r.persons > slot->first - slot->second) { // the room left: no overflow
                 return false;
             }
         } else if (!pd.slots.empty()) {
             return false; // a port with a grid is booked in a slot
         }
-        if (pd.persons_used + r.persons > pd.persons_limit) {
+        if (r.persons > pd.persons_limit - pd.persons_used) {
             return false;
         }
         if (pd.parties_limit && pd.parties_used + 1 > *pd.parties_limit) {
