@@ -93,6 +93,14 @@ struct identity_archetype {
     void add_registration(const cbpq::registration& r, cbpq::dedup_decision d) {
         recorded.emplace_back(r.id, d);
     }
+    [[nodiscard]] std::optional<cbpq::dedup_decision> decision_of(std::string_view id) const {
+        for (const auto& [i, dd] : recorded) {
+            if (i == id) {
+                return dd;
+            }
+        }
+        return std::nullopt;
+    }
     bool set_decision(std::string_view id, cbpq::dedup_decision d) {
         for (auto& [i, dd] : recorded) {
             if (i == id) {
@@ -202,4 +210,11 @@ TEST_CASE("store registrar: incremental duplicate detection on the store's own i
     (void)mr.add(dup);
     CHECK(m.decision_of("11") == cbpq::dedup_decision::cancel);
     CHECK(m.eligible_pool(cbpq::parse_date("2024-01-01")).size() == 1);
+    // A registrar made later over the same store (a host restarted) refuses an id the store
+    // holds before it touches the store's identity index.
+    cbpq::basic_registrar<cbpq::memory_store> restarted(m);
+    const std::size_t indexed = m.size();
+    CHECK_THROWS_WITH_AS((void)restarted.add(p), doctest::Contains("already registered"),
+                         cbpq::invalid_input);
+    CHECK(m.size() == indexed);
 }

@@ -282,6 +282,15 @@ public:
         q.run();
     }
 
+    /// The decision on record for `id`; nullopt for an unknown id (registration_writer).
+    [[nodiscard]] std::optional<cbpq::dedup_decision> decision_of(std::string_view id) const {
+        statement q(db_, "SELECT decision FROM registration WHERE id = ?1");
+        if (!q.bind(1, id).step()) {
+            return std::nullopt;
+        }
+        return decision_from(q.text(0));
+    }
+
     bool set_decision(std::string_view id, cbpq::dedup_decision d) {
         statement q(db_, "UPDATE registration SET decision = ?2 WHERE id = ?1");
         q.bind(1, id).bind(2, cbpq::to_string(d)).run();

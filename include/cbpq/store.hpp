@@ -150,15 +150,19 @@ concept pool_reader = requires(const S& cs, civil_date d) {
     const registration& > ;
 };
 
-/// Records a registration with the decision duplicate detection gave it, and changes the
-/// decision of an earlier one (a later arrival may displace an earlier keeper). Semantic
-/// requirements: ids are unique (add_registration of a known id throws invalid_input and
-/// changes nothing); set_decision of an unknown id returns false. Strong guarantee expected.
+/// Records a registration with the decision duplicate detection gave it, changes the
+/// decision of an earlier one (a later arrival may displace an earlier keeper), and tells
+/// whether an id is registered. Semantic requirements: ids are unique (add_registration of a
+/// known id throws invalid_input and changes nothing); set_decision of an unknown id returns
+/// false; decision_of(id) is the decision on record, nullopt for an unknown id (the registrar
+/// asks it before it touches the identity index, so a known id changes nothing there either).
+/// Strong guarantee expected.
 template <class S>
-concept registration_writer = requires(S& s, const registration& r, dedup_decision d,
+concept registration_writer = requires(S& s, const S& cs, const registration& r, dedup_decision d,
                                        std::string_view id) {
     s.add_registration(r, d);
     { s.set_decision(id, d) } -> std::same_as<bool>;
+    { cs.decision_of(id) } -> std::same_as<std::optional<dedup_decision>>;
 };
 
 /// A store that is also the identity index of duplicate detection (duplicates.hpp's
@@ -244,16 +248,16 @@ public:
         : store_(&s), dedup_(std::move(rules), dedup_options{}, store_index_ref<Store>(s)) {}
 
     /// Adds one registration: compares it with its blocking candidates, records it with its
-    /// decision, cancels a displaced keeper. Throws invalid_input (bad identity fields, a known
-    /// id) before anything is stored. O(fields + candidates).
+    /// decision, cancels a displaced keeper. Throws invalid_input (bad identity fields, an id
+    /// the store knows, including from before this registrar was made) before anything is
+    /// stored. O(fields + candidates).
     registration_outcome add(const registration& r) {
         validate_registration(registration_traits<registration>::view(r));
-        if (by_id_.contains(r.id)) {
+        if (store_->decision_of(r.id)) {
             detail::throw_invalid_input("registration " + r.id, "id", "already registered");
         }
         const add_result a = dedup_.add(r);
         store_->add_registration(r, a.result.decision);
-        by_id_.emplace(r.id, a.result.ordinal);
         registration_outcome out;
         out.result = a.result;
         if (a.result.rule) {
@@ -269,7 +273,6 @@ public:
 private:
     Store* store_;
     basic_deduplicator<store_index_ref<Store>> dedup_;
-    std::unordered_map<std::string, std::uint32_t> by_id_;
 };
 
 // ---------------------------------------------------------------------------------------------
