@@ -129,6 +129,10 @@ TEST_CASE("capacity: capacity_on, closures, grids and parties") {
     std::vector<cbpq::port_policy<cbpq::fixed_capacity>> bad_grid = {
         {"g", {10}, std::nullopt, cbpq::slot_grid{60, 30, 30, 30, 1}}};
     CHECK_THROWS_AS((void)cbpq::capacity_on(bad_grid, year{2023} / July / 3), cbpq::invalid_input);
+    // 2023-02-30 is refused (the policies would read it as 2023-03-02).
+    std::vector<cbpq::port_policy<cbpq::fixed_capacity>> one = {{"f", {10}}};
+    CHECK_THROWS_WITH_AS((void)cbpq::capacity_on(one, year{2023} / February / 30),
+                         doctest::Contains("field 'date'"), cbpq::invalid_input);
 }
 
 TEST_CASE("capacity: capacity_on, a national total and set-asides") {

@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -308,6 +309,14 @@ slots b start=08:00 end=10:00 length=60 step=60 persons=25
     ledger.cancel(r1.id);
     CHECK(ledger.remaining(D(2024, 1, 1), "a") == 40); // 60 - 10 - 10
     CHECK_THROWS_AS(ledger.cancel(r1.id), cbpq::invalid_input);
+    // A party larger than the room left is refused even where used + persons would overflow.
+    CHECK(ledger.reserve({D(2024, 1, 1), "a", "", std::numeric_limits<std::int64_t>::max()})
+              .refused_by == L::day_persons);
+    // A date that does not exist is refused, never read as the day it would roll over to.
+    CHECK_THROWS_WITH_AS((void)ledger.reserve({D(2023, 2, 30), "a", "", 1}),
+                         doctest::Contains("not a calendar date"), cbpq::invalid_input);
+    CHECK_THROWS_AS((void)plan.for_date(D(2023, 2, 30)), cbpq::invalid_input);
+    CHECK_THROWS_AS((void)plan.limits(D(2023, 2, 29)), cbpq::invalid_input);
     CHECK_THROWS_AS((void)ledger.reserve({D(2024, 1, 1), "z", "", 1}), cbpq::invalid_input);
     CHECK_THROWS_AS((void)ledger.reserve({D(2024, 1, 1), "b", "07:00", 1}), cbpq::invalid_input);
     CHECK_THROWS_AS((void)ledger.reserve({D(2024, 1, 1), "a", "", 0}), cbpq::invalid_input);

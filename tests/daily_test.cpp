@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <set>
 #include <string>
 #include <vector>
@@ -244,4 +245,26 @@ TEST_CASE("daily: release_and_promote walks the waiting list in rank order, not 
     const auto next = cbpq::release_and_promote(s, c.date, "y", cbpq::reservation_state::no_show);
     REQUIRE(next.promoted.size() == 1);
     CHECK(next.promoted[0].id == "z");
+}
+
+TEST_CASE("daily: a date that does not exist is refused by run_day and by the store") {
+    auto s = filled(6);
+    auto q = conformance::request(5);
+    q.date = cbpq::civil_date{std::chrono::year{2023}, std::chrono::February, std::chrono::day{30}};
+    CHECK_THROWS_WITH_AS(
+        (void)cbpq::run_day(s, conformance::fixed_capacity_source{conformance::two_ports()}, q),
+        doctest::Contains("not a calendar date"), cbpq::invalid_input);
+    CHECK_FALSE(s.committed(cbpq::day_label(q)).has_value());
+    // The real 2023-03-02, which 02-30 would have been filed as, still runs.
+    q.date = cbpq::parse_date("2023-03-02");
+    CHECK(
+        cbpq::run_day(s, conformance::fixed_capacity_source{conformance::two_ports()}, q).status ==
+        cbpq::day_status::committed);
+    cbpq::day_commit c;
+    c.date = cbpq::civil_date{std::chrono::year{2023}, std::chrono::February, std::chrono::day{30}};
+    c.day_receipt.label = "bad-date";
+    c.day_receipt.seed = conformance::seed_of(4);
+    CHECK_THROWS_AS((void)s.commit_day(c), cbpq::invalid_input);
+    CHECK_FALSE(s.committed("bad-date").has_value());
+    CHECK_FALSE(s.reserve({{"A", c.date, ""}, "2023-03-02", "p5", 1, {}}));
 }

@@ -1299,11 +1299,12 @@ struct capacity_rules {
 /// pipeline the capacity plan uses for these layers (capacity_plan::for_date), for a host that
 /// keeps its rules as policy objects instead of plan text. O(ports x (cost of limit + slots))
 /// plus the apportionment. Throws invalid_input naming the record and field on a negative
-/// limit, a bad grid, an unknown draw pool or an impossible apportionment; nothing is returned
-/// then.
+/// limit, a bad grid, an unknown draw pool or an impossible apportionment, and (field `date`)
+/// on a `d` that is not a calendar date; nothing is returned then.
 template <daily_policy P>
 [[nodiscard]] day_capacity capacity_on(const std::vector<port_policy<P>>& ports, civil_date d,
                                        const capacity_rules& rules = {}) {
+    (void)day_number(d); // refuses 2023-02-30, which the policies would read as 2023-03-02
     day_capacity out;
     out.ports.reserve(ports.size());
     for (const auto& p : ports) {
@@ -1481,10 +1482,12 @@ public:
     [[nodiscard]] static capacity_plan parse(std::string_view text, std::string source = "plan");
 
     /// The capacity of every port on the port-local date `d`, ports in declaration order: the
-    /// one call the draw needs. O(ports x (log rules + recurrences) + apportionment).
+    /// one call the draw needs. O(ports x (log rules + recurrences) + apportionment). Throws
+    /// invalid_input (field `date`) if `d` is not a calendar date (2023-02-30).
     [[nodiscard]] day_capacity for_date(civil_date d) const;
 
     /// Every layer's limit for every port on `d`, in declaration order (what for_date uses).
+    /// Throws as for_date does.
     [[nodiscard]] std::vector<port_limits> limits(civil_date d) const;
 
     /// The set-aside pools of a port's persons (set_aside_policy::split of for_date's persons).
@@ -1492,9 +1495,10 @@ public:
         return set_asides_.split(persons);
     }
 
-    /// The week cap of `port` in effect on `d`, if any. O(log rules).
+    /// The week cap of `port` in effect on `d`, if any. O(log rules). Throws invalid_input
+    /// (field `date`) on a date that is not a calendar date, as national_total does.
     [[nodiscard]] std::optional<std::int64_t> week_cap(std::size_t port, civil_date d) const {
-        if (const auto* w = ports_.at(port).week_caps.at(detail::day_number(d))) {
+        if (const auto* w = ports_.at(port).week_caps.at(day_number(d))) {
             return *w;
         }
         return std::nullopt;
@@ -1502,7 +1506,7 @@ public:
 
     /// The national total in effect on `d`, if any. O(log rules).
     [[nodiscard]] std::optional<std::int64_t> national_total(civil_date d) const {
-        if (const auto* n = national_.at(detail::day_number(d))) {
+        if (const auto* n = national_.at(day_number(d))) {
             return *n;
         }
         return std::nullopt;
@@ -2183,7 +2187,7 @@ inline capacity_plan capacity_plan::parse(std::string_view text, std::string sou
 }
 
 inline std::vector<port_limits> capacity_plan::limits(civil_date date) const {
-    const std::int64_t day = detail::day_number(date);
+    const std::int64_t day = day_number(date); // throws on a date that does not exist
     std::vector<port_limits> out(ports_.size());
     auto tighten = [](std::optional<std::int64_t>& a, std::optional<std::int64_t> b) {
         if (b) {
@@ -2275,7 +2279,7 @@ inline std::vector<port_limits> capacity_plan::limits(civil_date date) const {
 }
 
 inline day_capacity capacity_plan::for_date(civil_date date) const {
-    const std::int64_t day = detail::day_number(date);
+    const std::int64_t day = day_number(date); // throws on a date that does not exist
     const auto lim = limits(date);
     day_capacity out;
     out.ports.reserve(ports_.size());
@@ -2357,8 +2361,9 @@ public:
 
     explicit capacity_ledger(const capacity_plan& plan) : plan_(&plan) {}
 
-    /// Books `r` if it fits every layer. Throws invalid_input for an unknown port or slot or
-    /// persons < 1 (nothing booked). O(log bookings + ports) after a date's first use.
+    /// Books `r` if it fits every layer. Throws invalid_input for an unknown port or slot,
+    /// persons < 1 or a date that is not a calendar date (nothing booked). O(log bookings + ports)
+    /// after a date's first use.
     [[nodiscard]] outcome reserve(const request& r) {
         const auto port = plan_->port_index(r.port);
         if (!port) {
@@ -2367,7 +2372,7 @@ public:
         if (r.persons < 1) {
             detail::throw_invalid_input("reservation", "persons", "must be at least 1");
         }
-        const std::int64_t day = detail::day_number(r.date);
+        const std::int64_t day = day_number(r.date); // invalid_input for 2023-02-30
         const auto& cap = day_for(day).ports[*port];
         std::size_t slot = npos;
         if (!r.slot.empty()) {
@@ -2384,7 +2389,7 @@ public:
         }
         const key k{*port, day, slot};
         auto fits = [&](std::optional<std::int64_t> limit, std::int64_t used, std::int64_t add) {
-            return !limit || used + add <= *limit;
+            return !limit || add <= *limit - used; // the room left: used + add may overflow
         };
         if (slot != npos && !fits(cap.slots[slot].persons, used_slot_[k], r.persons)) {
             return {false, 0, capacity_layer::slot};

@@ -133,6 +133,7 @@ inline day_outcome already(const day_commit& stored, const seed& s) {
 template <class Store, class Capacity, class Resolver>
 day_outcome run_day_with(Store& store, const Capacity& capacity, const day_request& request,
                          Resolver& resolver, draw_workspace* workspace) {
+    (void)day_number(request.date); // a date that does not exist is refused, never run
     const std::string label = day_label(request);
     if (const auto stored = store.committed(label)) {
         return already(*stored, request.day_seed);
@@ -197,8 +198,10 @@ day_outcome run_day_with(Store& store, const Capacity& capacity, const day_reque
 /// step (an exception from the store, the resolver, the capacity source or the draw) leaves
 /// the store as it was, provided commit_day is all or nothing (allocation_store). Running a
 /// committed label again returns the stored day (already_committed) or, with another seed,
-/// refuses (refused); a concurrent run that commits first is detected the same way.
-/// O(n) for the pool plus the resolver, the draw and the entrant digest (O(n log n)).
+/// refuses (refused); a concurrent run that commits first is detected the same way. A
+/// request.date that is not a calendar date (2023-02-30) throws invalid_input (field `date`)
+/// before the store is read. O(n) for the pool plus the resolver, the draw and the entrant digest
+/// (O(n log n)).
 template <class Store, capacity_source Capacity,
           duplicate_resolver Resolver = pass_through_resolver>
 requires pool_reader<Store> && allocation_store<Store>

@@ -376,14 +376,15 @@ public:
     /// Commits a day (see allocation_store). Records the capacity of every (port, date, slot)
     /// of the receipt, then reserves each selected party through reserve(); if anything fails
     /// or does not fit, undoes everything and throws (storage_failure for a party that does not
-    /// fit: the result contradicts its own capacity). O(day x log).
+    /// fit: the result contradicts its own capacity), or invalid_input (field `date`) for a
+    /// date that is not a calendar date. O(day x log).
     commit_status commit_day(const day_commit& c) {
+        const std::int64_t day = day_number(c.date); // 2023-02-30 would be filed as 03-02
         if (const auto it = days_.find(c.label()); it != days_.end()) {
             return it->second.day_receipt.seed.bytes() == c.day_receipt.seed.bytes()
                        ? commit_status::already_committed
                        : commit_status::refused;
         }
-        const std::int64_t day = detail::day_number(c.date);
         std::vector<port_day_key> added_days;
         std::vector<std::string> added_res;
         try {
@@ -434,8 +435,8 @@ public:
     /// Books r if the person never had a reservation and r fits the slot, the port-day persons
     /// and parties. O(log). Strong guarantee.
     bool reserve(const reservation& r) {
-        if (reservations_.contains(r.id) || r.persons < 1) {
-            return false;
+        if (reservations_.contains(r.id) || r.persons < 1 || !r.where.date.ok()) {
+            return false; // a date that does not exist has no capacity on record
         }
         const auto pit = limits_.find(port_day_key{r.where.port, detail::day_number(r.where.date)});
         if (pit == limits_.end()) {
@@ -509,6 +510,9 @@ public:
 
     /// Persons booked in a (port, date, slot) (slot "": the whole port-day). O(log).
     [[nodiscard]] std::int64_t booked(const slot_key& k) const {
+        if (!k.date.ok()) {
+            return 0;
+        }
         const auto pit = limits_.find(port_day_key{k.port, detail::day_number(k.date)});
         if (pit == limits_.end()) {
             return 0;
