@@ -297,6 +297,10 @@ TEST_CASE("replay: bad configuration is invalid input") {
     c.last = std::chrono::year{2023} / 4 / 1;
     CHECK_THROWS_AS((void)cbpq::sim::run_replay(test_plan(), c, test_seed("x")),
                     cbpq::invalid_input);
+    // Party weights that are all 0 are refused by validate() itself, naming the field.
+    c = small_config();
+    c.party_weights = {0, 0};
+    CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains("party_weights"), cbpq::invalid_input);
 }
 
 // Pins the whole outcome of two small runs (every port-day row, appointment and counter). The

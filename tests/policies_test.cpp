@@ -282,6 +282,12 @@ TEST_CASE("policies: seniority rounding rule") {
     CHECK(cbpq::seniority_persons({"a", 10, std::nullopt, {}}, 0.24) == 2);
     CHECK(cbpq::seniority_persons({"a", 7, std::nullopt, {}}, 0.0) == 0);
     CHECK(cbpq::seniority_persons({"a", 7, std::nullopt, {}}, 1.0) == 7);
+    // Near 2^63 the product rounds up to 2^63, beyond llround's range: share 1 is still the
+    // whole port, and a half is exact.
+    constexpr auto max = std::numeric_limits<std::int64_t>::max();
+    CHECK(cbpq::seniority_persons({"a", max, std::nullopt, {}}, 1.0) == max);
+    CHECK(cbpq::seniority_persons({"a", max - 100, std::nullopt, {}}, 1.0) == max - 100);
+    CHECK(cbpq::seniority_persons({"a", max, std::nullopt, {}}, 0.5) == std::int64_t{1} << 62);
 }
 
 // Exact probabilities: capacity 2 single persons, share 0.5 (one seniority place), entrants

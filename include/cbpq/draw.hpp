@@ -1351,7 +1351,10 @@ template <std::ranges::forward_range R>
         return 0;
     }
     const double product = share * static_cast<double>(p.persons);
-    return std::min<std::int64_t>(p.persons, static_cast<std::int64_t>(std::llround(product)));
+    if (product >= static_cast<double>(p.persons)) {
+        return p.persons; // also where persons near 2^63 round up out of llround's range
+    }
+    return static_cast<std::int64_t>(std::llround(product));
 }
 
 /// One entrant kept for the seniority part: registration day, key, id, party size.

@@ -130,6 +130,10 @@ struct replay_config {
         if (party_weights.empty() || party_weights.size() > 20) {
             detail::throw_invalid_input("replay", "party_weights", "need 1..20 weights");
         }
+        if (std::all_of(party_weights.begin(), party_weights.end(),
+                        [](std::uint32_t w) { return w == 0; })) {
+            detail::throw_invalid_input("replay", "party_weights", "must not all be 0");
+        }
     }
 };
 
