@@ -191,8 +191,11 @@ int run_tool(int argc, char** argv) {
     }
     if (auto q = opt.get("identity-share")) {
         double v = 0.0;
-        if (!cbpq::detail::parse_number(*q, v) || !(v > 0.0 && v <= 1.0)) {
-            throw tool::usage_error("--identity-share needs a number in (0, 1], got '" + *q + "'");
+        if (!cbpq::detail::parse_number(*q, v) || !(v >= cfg.duplicate_rate && v <= 1.0)) {
+            // Below the duplicate rate the sample could not open that many extra accounts.
+            throw tool::usage_error("--identity-share needs a number in [" +
+                                    fixed(cfg.duplicate_rate, 2) +
+                                    ", 1] (at least the duplicate rate), got '" + *q + "'");
         }
         cfg.identity_share = v;
     }
@@ -325,15 +328,17 @@ int run_tool(int argc, char** argv) {
     std::cout << "  port          appointments    mean   p50   p90   p95   p99   max\n";
     std::string waits_csv =
         "seed,policy,window,group,appointments,mean,p50,p90,p95,p99,max,jain,gini\n";
+    // One row of waits.csv; printed too when `shown` (the group's name on screen) is given.
     auto wait_row = [&](const std::string& window, const std::string& group,
-                        const cbpq::wait_histogram& h, bool print) {
+                        const cbpq::wait_histogram& h, const std::string& shown) {
+        const bool print = !shown.empty();
         const auto s = h.summary();
         waits_csv += seed_text + "," + policy_name + "," + window + "," + group + "," +
                      std::to_string(s.count) + "," + fixed(s.mean, 3) + "," + fixed(s.p50, 0) +
                      "," + fixed(s.p90, 0) + "," + fixed(s.p95, 0) + "," + fixed(s.p99, 0) + "," +
                      fixed(s.max, 0) + "," + fixed(s.jain, 4) + "," + fixed(s.gini, 4) + "\n";
         if (print) {
-            std::string g = group;
+            std::string g = shown;
             g.resize(14, ' ');
             std::string n = thousands(static_cast<std::int64_t>(s.count));
             std::cout << "  " << g << std::string(12 - std::min<std::size_t>(12, n.size()), ' ')
@@ -348,21 +353,18 @@ int run_tool(int argc, char** argv) {
         }
     };
     for (std::size_t p = 0; p < np; ++p) {
-        wait_row("allocation", "port:" + result.ports[p], port_waits_alloc[p], false);
+        wait_row("allocation", "port:" + result.ports[p], port_waits_alloc[p], result.ports[p]);
     }
-    for (std::size_t p = 0; p < np; ++p) {
-        wait_row("allocation", result.ports[p], port_waits_alloc[p], true);
-    }
-    wait_row("allocation", "overall", all_alloc, true);
+    wait_row("allocation", "overall", all_alloc, "overall");
     for (std::size_t k = 0; k < party_waits.size(); ++k) {
-        wait_row("allocation", "party:" + std::to_string(k + 1), party_waits[k], false);
+        wait_row("allocation", "party:" + std::to_string(k + 1), party_waits[k], "");
     }
-    wait_row("allocation", "connectivity:good", good, false);
-    wait_row("allocation", "connectivity:poor", poor, false);
+    wait_row("allocation", "connectivity:good", good, "");
+    wait_row("allocation", "connectivity:poor", poor, "");
     for (std::size_t p = 0; p < np; ++p) {
-        wait_row("whole", "port:" + result.ports[p], port_waits[p], false);
+        wait_row("whole", "port:" + result.ports[p], port_waits[p], "");
     }
-    wait_row("whole", "overall", all, false);
+    wait_row("whole", "overall", all, "");
     {
         const auto g = good.summary();
         const auto pr = poor.summary();

@@ -301,6 +301,10 @@ TEST_CASE("replay: bad configuration is invalid input") {
     c = small_config();
     c.party_weights = {0, 0};
     CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains("party_weights"), cbpq::invalid_input);
+    // A sample smaller than the duplicate rate could not open that many extra accounts.
+    c = small_config();
+    c.identity_share = c.duplicate_rate / 2;
+    CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains("identity_share"), cbpq::invalid_input);
 }
 
 // Pins the whole outcome of two small runs (every port-day row, appointment and counter). The

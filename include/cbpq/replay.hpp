@@ -86,8 +86,9 @@ struct replay_config {
     double duplicate_rate = 0.05;
     /// Share of registrants whose accounts carry identity records and go through the duplicate
     /// engine (a keyed sample of persons). Only they open extra accounts, at duplicate_rate /
-    /// identity_share each (capped at 1), so the number of extra accounts does not depend on
-    /// the sample and every extra account meets the real rules; the sample bounds the cost of
+    /// identity_share each (so identity_share >= duplicate_rate is required), so the number
+    /// of extra accounts does not depend on the sample and every extra account meets the real
+    /// rules; the sample bounds the cost of
     /// generating and indexing identities (docs/cbp-one-2023.md). 1 checks every account.
     double identity_share = default_identity_share;
     /// The rules that resolve accounts as they are created (duplicates.hpp): `same` links are
@@ -111,9 +112,11 @@ struct replay_config {
         unit(request_poor, "request_poor");
         unit(duplicate_rate, "duplicate_rate");
         unit(identity_share, "identity_share");
-        if (identity_share == 0.0 && duplicate_rate > 0.0) {
+        if (identity_share < duplicate_rate) {
+            // Only the sample opens extra accounts, one at most each: a smaller sample would
+            // quietly cut their number below duplicate_rate x registrants.
             detail::throw_invalid_input("replay", "identity_share",
-                                        "must be above 0 when duplicate_rate is");
+                                        "must be at least duplicate_rate");
         }
         unit(confirm_rate, "confirm_rate");
         unit(no_show_rate, "no_show_rate");

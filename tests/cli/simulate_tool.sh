@@ -42,6 +42,10 @@ tail -n +2 "$tmp/a/dedup.csv" | awk -F, '$1 != "7" || $3 != "0.1" || $4 != $5 + 
 [ "$(tail -n +2 "$tmp/a/daily.csv" | wc -l)" -eq $((169 * 8)) ] || fail "daily.csv rows"
 tail -n +2 "$tmp/a/daily.csv" | awk -F, '$1 != "7" { exit 1 }' || fail "seed missing in daily.csv"
 tail -n +2 "$tmp/a/waits.csv" | awk -F, '$1 != "7" { exit 1 }' || fail "seed missing in waits.csv"
+# Only the documented groups, each once per window (a port's row was once written twice).
+tail -n +2 "$tmp/a/waits.csv" | awk -F, '$4 !~ /^(port:|party:|connectivity:(good|poor)$|overall$)/ { exit 1 }' \
+    || fail "undocumented group in waits.csv"
+[ -z "$(tail -n +2 "$tmp/a/waits.csv" | cut -d, -f3,4 | sort | uniq -d)" ] || fail "a group twice in waits.csv"
 # Capacity per port-day is respected; cumulative persons never fall.
 tail -n +2 "$tmp/a/daily.csv" | awk -F, '$10 + $11 > $6 { exit 1 } $16 < last { exit 1 } { last = $16 }' \
     || fail "capacity exceeded or cumulative falling"
@@ -86,6 +90,7 @@ expect2 --scenario cbp-one-2023 --until 2023-02-30
 expect2 --scenario cbp-one-2023 --until 2024-03-01
 expect2 --scenario cbp-one-2023 --plan "$tmp/no-such.plan"
 expect2 --scenario cbp-one-2023 --identity-share 0
+expect2 --scenario cbp-one-2023 --identity-share 0.04 # below the duplicate rate 0.05
 expect2 --scenario cbp-one-2023 --identity-share 1.5
 expect2 --scenario cbp-one-2023 --identity-share abc
 printf 'cbpq-capacity-plan 1\nport x weight=abc\n' > "$tmp/bad.plan"

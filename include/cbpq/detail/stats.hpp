@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 // Numerical helpers for the fairness metrics and the simulator: a logarithm and an exponential
 // built only from IEEE-754 basic operations (so that every draw that uses them reproduces on
-// every platform, whatever the C library's log and exp return in their last bit), the log-gamma
+// every platform, whatever the C library's log and exp return in their last bit; provided no
+// multiply-add is fused, which the CMake target ensures with -ffp-contract=off), the log-gamma
 // function, and the regularized incomplete gamma functions behind chi-square p-values.
 #ifndef CBPQ_DETAIL_STATS_HPP
 #define CBPQ_DETAIL_STATS_HPP
