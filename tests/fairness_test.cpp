@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -93,6 +94,23 @@ TEST_CASE("Jain's index and the Gini coefficient on hand-computed cases") {
     const double n = static_cast<double>(sorted.size());
     CHECK(cbpq::gini_sorted(std::span<const double>(sorted)) ==
           doctest::Approx(pairs / (2.0 * n * sum)).epsilon(1e-12));
+}
+
+TEST_CASE("summarize_waits refuses waits it cannot order; Jain survives huge waits") {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double inf = std::numeric_limits<double>::infinity();
+    for (const std::vector<double>& bad : {std::vector<double>{1.0, nan, 2.0},
+                                           std::vector<double>{2.0, 1.0, nan},
+                                           {inf},
+                                           {3.0, -1.0}}) {
+        CHECK_THROWS_WITH_AS((void)cbpq::summarize_waits(bad), doctest::Contains("field 'wait'"),
+                             cbpq::invalid_input);
+    }
+    // Equal waits give Jain 1 and Gini 0 even where their squares overflow.
+    const auto huge = cbpq::summarize_waits(std::vector<double>{1e200, 1e200});
+    CHECK(huge.jain == 1.0);
+    CHECK(huge.gini == 0.0);
+    CHECK(cbpq::jain_index(std::vector<double>{1e300, 0.0}) == 0.5);
 }
 
 TEST_CASE("wait_histogram gives exactly what summarize_waits gives") {

@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <limits>
 #include <ranges>
 #include <span>
 #include <string>
@@ -65,8 +66,9 @@ template <class T>
 }
 
 /// Jain's fairness index (sum x)^2 / (n sum x^2): 1 when every wait is equal, 1/n when one
-/// entrant carries all of it; 1 for an empty range or all zeros. O(n); noexcept.
-template <std::ranges::input_range R>
+/// entrant carries all of it; 1 for an empty range or all zeros. O(n) (a second pass only when
+/// the squares overflow); noexcept.
+template <std::ranges::forward_range R>
 requires std::convertible_to < std::ranges::range_value_t<R>,
 double > [[nodiscard]] double jain_index(R&& values) noexcept {
     double sum = 0.0;
@@ -80,6 +82,21 @@ double > [[nodiscard]] double jain_index(R&& values) noexcept {
     }
     if (n == 0 || sum_sq == 0.0) {
         return 1.0;
+    }
+    if (!std::isfinite(sum * sum) || !std::isfinite(sum_sq)) {
+        // Beyond about 1e154 the squares overflow: the index is scale-free, so divide by the
+        // largest value and sum again (only then, so ordinary inputs keep their exact bits).
+        double largest = 0.0;
+        for (const auto& v : values) {
+            largest = std::max(largest, std::fabs(static_cast<double>(v)));
+        }
+        sum = 0.0;
+        sum_sq = 0.0;
+        for (const auto& v : values) {
+            const double x = static_cast<double>(v) / largest;
+            sum += x;
+            sum_sq += x * x;
+        }
     }
     return (sum * sum) / (static_cast<double>(n) * sum_sq);
 }
@@ -123,13 +140,21 @@ struct wait_summary {
 };
 
 /// Summarises any range of non-negative waits: copies them, sorts the copy and reads every
-/// statistic from it. O(n log n) time, O(n) memory; strong guarantee (may throw bad_alloc).
+/// statistic from it. Throws invalid_input (record "waits", field "wait") on a wait that is
+/// negative, infinite or NaN (NaN cannot be sorted). O(n log n) time, O(n) memory; strong
+/// guarantee.
 template <std::ranges::input_range R>
 requires std::convertible_to < std::ranges::range_value_t<R>,
 double > [[nodiscard]] wait_summary summarize_waits(R&& waits) {
     std::vector<double> v;
     for (const auto& w : waits) {
-        v.push_back(static_cast<double>(w));
+        const auto x = static_cast<double>(w);
+        if (!(x >= 0.0 && x <= std::numeric_limits<double>::max())) {
+            detail::throw_invalid_input("waits", "wait",
+                                        "wait " + std::to_string(v.size() + 1) +
+                                            " is not a finite number >= 0");
+        }
+        v.push_back(x);
     }
     std::sort(v.begin(), v.end());
     wait_summary s;
@@ -155,7 +180,9 @@ double > [[nodiscard]] wait_summary summarize_waits(R&& waits) {
 
 /// Waits in whole days, kept as a count per day value: the form the simulator accumulates,
 /// merges across ports and seeds, and summarises without sorting. Gives exactly the same
-/// statistics as summarize_waits over the same waits. Memory O(largest wait).
+/// statistics as summarize_waits over the same waits while the sum of their squares is below
+/// 2^53 (every sum is then an exact integer; beyond, the last bits may differ). Memory O(largest
+/// wait).
 class wait_histogram {
 public:
     /// Records `n` waits of `days` days. Amortised O(1); strong guarantee.
@@ -349,11 +376,16 @@ public:
     /// Adds `e` expected winners in category `c`. O(1); noexcept.
     void add_expected(std::size_t c, double e) noexcept { expected_[c] += e; }
 
-    /// Adds another tally over the same categories (extends to the larger size).
+    /// Adds another tally over the same categories (extends to the larger size). Strong
+    /// guarantee: both vectors are grown before either changes.
     void merge(const category_tally& other) {
         if (other.size() > size()) {
-            observed_.resize(other.size(), 0.0);
-            expected_.resize(other.size(), 0.0);
+            std::vector<double> grown_observed(other.size(), 0.0);
+            std::vector<double> grown_expected(other.size(), 0.0);
+            std::copy(observed_.begin(), observed_.end(), grown_observed.begin());
+            std::copy(expected_.begin(), expected_.end(), grown_expected.begin());
+            observed_.swap(grown_observed);
+            expected_.swap(grown_expected);
         }
         for (std::size_t i = 0; i < other.size(); ++i) {
             observed_[i] += other.observed_[i];

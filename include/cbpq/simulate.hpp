@@ -702,12 +702,15 @@ struct port_outcome {
     /// Winners by cohort (lost draws, see cohort_categories) against the pool's composition.
     category_tally cohort;
 
-    /// Adds another outcome (same port, another seed). Strong guarantee.
+    /// Adds another outcome (same port, another seed). Strong guarantee (merged into a copy,
+    /// which then replaces this one).
     void merge(const port_outcome& o) {
-        waits.merge(o.waits);
-        capacity += o.capacity;
-        party.merge(o.party);
-        cohort.merge(o.cohort);
+        port_outcome next(*this);
+        next.waits.merge(o.waits);
+        next.capacity += o.capacity;
+        next.party.merge(o.party);
+        next.cohort.merge(o.cohort);
+        *this = std::move(next);
     }
 };
 
