@@ -446,7 +446,8 @@ struct steady_scenario {
     }
 
     /// Throws invalid_input naming the scenario field unless: 1 to 64 ports with distinct
-    /// non-empty names of [a-z0-9_-], 1 <= slots <= pool <= 100,000,000; 1 <= days <= 100,000;
+    /// non-empty names of [a-z0-9_-], 1 <= slots <= pool <= 100,000,000, pool / slots <= 50,000
+    /// (integer division); 1 <= days <= 100,000;
     /// burn_in < days; 1 to 32 party weights each <= 1,000,000 with a positive total.
     void validate() const {
         if (ports.empty() || ports.size() > 64) {
@@ -474,6 +475,14 @@ struct steady_scenario {
             if (p.pool < p.slots || p.pool > 100000000) {
                 detail::throw_invalid_input(rec, "pool",
                                             "must be at least the slots and at most 100000000");
+            }
+            if (p.pool / p.slots > 50000) {
+                // The initial pool's lost draws are geometric with mean pool/slots - 1 and are
+                // kept below 10^6 (the waits' histogram is O(largest wait)); at 50,000 at most
+                // 2e-9 of them reach the bound, beyond it the bound would change the law.
+                detail::throw_invalid_input(rec, "pool",
+                                            "pool / slots must be at most 50000 (a mean wait "
+                                            "of 50,000 draws)");
             }
         }
         if (days < 1 || days > 100000) {

@@ -65,6 +65,7 @@ bad "${small[@]}" --policies uniform,uniform
 bad "${small[@]}" --policies seniority:2
 bad "${small[@]}" --policies aging:linear/0
 bad --scenario steady --pool 10 --slots 20 --policies uniform
+bad --scenario steady --pool 4000000 --slots 8 --policies uniform # pool / slots above 50,000
 bad --scenario steady --pool 100 --policies uniform
 bad --scenario steady --pool abc --slots 10 --policies uniform
 bad "${small[@]}" --seeds 0 --policies uniform
