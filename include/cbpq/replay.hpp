@@ -307,7 +307,8 @@ inline std::uint64_t below32(double p) noexcept {
 /// The plan the replay uses: `plan_text` (examples/plans/cbp-one-2023.plan) with one national
 /// rule added for the days before it starts: `pre_plan_persons` a day from `first` to
 /// `until` (an assumption; see docs/cbp-one-2023.md). Throws parse_error like
-/// capacity_plan::parse.
+/// capacity_plan::parse: at the line and column of `plan_text` for an error in it, and naming
+/// the added rule (no line: it is not in the file) when that rule is what the plan refuses.
 [[nodiscard]] inline capacity_plan replay_plan(std::string_view plan_text, civil_date first,
                                                civil_date until, std::int64_t pre_plan_persons,
                                                std::string source = "plan") {
@@ -315,10 +316,28 @@ inline std::uint64_t below32(double p) noexcept {
     if (!text.empty() && text.back() != '\n') {
         text += '\n';
     }
+    (void)capacity_plan::parse(text, source); // the host's own errors, at their own lines
+    const auto own_lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+    const std::string added = "national persons=" + std::to_string(pre_plan_persons) +
+                              " from=" + format_date(first) + " until=" + format_date(until);
     text += "# ASSUMPTION added by the replay: capacity before the plan's first national rule\n";
-    text += "national persons=" + std::to_string(pre_plan_persons) + " from=" + format_date(first) +
-            " until=" + format_date(until) + "\n";
-    return capacity_plan::parse(text, std::move(source));
+    text += added + "\n";
+    try {
+        return capacity_plan::parse(text, source);
+    } catch (const parse_error& e) {
+        if (e.line() <= own_lines) {
+            throw;
+        }
+        std::string why = e.what();
+        if (const auto at = why.find("': "); at != std::string::npos) {
+            why.erase(0, at + 3);
+        }
+        detail::throw_parse_error(std::move(source), 0, 0, "national",
+                                  "the replay's assumed rule '" + added +
+                                      "' (capacity before the plan's first national rule) is "
+                                      "refused: " +
+                                      why);
+    }
 }
 
 /// Runs the replay. `on_day(date, outcome)` is called after every day (progress). Per day d

@@ -97,5 +97,13 @@ printf 'cbpq-capacity-plan 1\nport x weight=abc\n' > "$tmp/bad.plan"
 expect2 --scenario cbp-one-2023 --plan "$tmp/bad.plan" --out "$tmp/never"
 [ ! -e "$tmp/never/daily.csv" ] || fail "output written for a bad plan"
 grep -q "bad.plan:2" "$tmp/bad.err" || fail "bad plan error without line"
+# A plan whose national rules start before the replay's assumed pre-plan rule ends: the error
+# names that added rule and the plan's line, not a line past the end of the file.
+sed 's/national persons=1000 from=2023-05-12/national persons=1000 from=2023-05-01/' \
+    "$CBPQ_SRC/examples/plans/cbp-one-2023.plan" > "$tmp/overlap.plan"
+grep -q "from=2023-05-01" "$tmp/overlap.plan" || fail "overlap.plan not made"
+expect2 --scenario cbp-one-2023 --plan "$tmp/overlap.plan"
+grep -q "replay's assumed rule" "$tmp/bad.err" || fail "overlap not blamed on the added rule"
+if grep -q "overlap.plan:" "$tmp/bad.err"; then fail "overlap error names a line the file does not have"; fi
 expect2 --scenario cbp-one-2023 extra
 echo "simulate_tool: ok"
