@@ -505,7 +505,7 @@ TEST_CASE("scenario text format") {
         std::size_t line;
         std::size_t column;
     };
-    for (const auto& c : {bad_case{"", 0, 0}, bad_case{"days 3\n", 1, 1},
+    for (const auto& c : {bad_case{"", 1, 1}, bad_case{"days 3\n", 1, 1},
                           bad_case{"scenario busy\n", 1, 10}, bad_case{"scenario steady\n", 0, 0},
                           bad_case{"scenario steady\nport a pool 10 slots\n", 2, 21},
                           bad_case{"scenario steady\nport a pool x slots 3\n", 2, 13},

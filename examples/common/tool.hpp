@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -109,6 +110,10 @@ private:
 
 /// Reads a whole file; throws cbpq::invalid_input naming the path if it cannot.
 inline std::string read_file(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        throw cbpq::invalid_input(path, "", "is a directory, not a file");
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw cbpq::invalid_input(path, "", "cannot open file for reading");

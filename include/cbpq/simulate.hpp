@@ -650,7 +650,8 @@ struct steady_scenario {
         }
     }
     if (!have_kind) {
-        detail::throw_parse_error(src, 0, 0, "scenario", "empty scenario: no 'scenario steady'");
+        detail::throw_parse_error(src, 1, 1, "scenario",
+                                  "no 'scenario steady' line (an empty scenario)");
     }
     if (s.ports.empty()) {
         detail::throw_parse_error(src, 0, 0, "port", "the scenario has no 'port' line");

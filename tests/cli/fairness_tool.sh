@@ -66,6 +66,11 @@ bad "${small[@]}" --policies seniority:2
 bad "${small[@]}" --policies aging:linear/0
 bad --scenario steady --pool 10 --slots 20 --policies uniform
 bad --scenario steady --pool 4000000 --slots 8 --policies uniform # pool / slots above 50,000
+: > "$T/empty-scenario.txt"
+bad --scenario "$T/empty-scenario.txt" --policies uniform
+grep -q "empty-scenario.txt:1:1" "$T/bad.err" || { cat "$T/bad.err"; fail "empty scenario not located"; }
+bad --scenario "$T" --policies uniform
+grep -q "is a directory" "$T/bad.err" || { cat "$T/bad.err"; fail "a directory as scenario"; }
 bad --scenario steady --pool 100 --policies uniform
 bad --scenario steady --pool abc --slots 10 --policies uniform
 bad "${small[@]}" --seeds 0 --policies uniform
