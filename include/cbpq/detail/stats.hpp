@@ -9,6 +9,7 @@
 
 #include "../config.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -130,7 +131,7 @@ inline incomplete_gamma regularized_gamma(double a, double x) noexcept {
         return {1.0, 0.0};
     }
     constexpr double eps = 1e-16;
-    const double max_terms = 1e5 + 20.0 * std::sqrt(a);
+    const double max_terms = std::min(1e7, 1e5 + 20.0 * std::sqrt(a)); // finite, even for inf
     const double log_prefix = -x + a * det_log(x) - log_gamma(a);
     if (x < a + 1.0) {
         double term = 1.0 / a;
