@@ -118,8 +118,7 @@ void read_csv(std::string_view text, const std::string& source, const csv_option
             continue;
         }
         const std::size_t record_line = line;
-        std::size_t extra_line = 0;
-        std::size_t extra_column = 0;
+        std::size_t extra_line = 0; // the line of the first field past the expected count
         std::size_t end_line = line;
         std::size_t end_column = 0;
         sink.begin(record_line);
@@ -132,8 +131,7 @@ void read_csv(std::string_view text, const std::string& source, const csv_option
             }
             const std::size_t column = i - line_start + 1;
             if (sink.size() == expected && !first_record && extra_line == 0) {
-                extra_line = line; // the first field past the expected count
-                extra_column = column;
+                extra_line = line; // its column is sink.column(expected)
             }
             if (i < n && text[i] == '"') {
                 const std::size_t open = i;
@@ -247,7 +245,7 @@ void read_csv(std::string_view text, const std::string& source, const csv_option
                 expected = width;
             }
             if (width > expected) {
-                throw_parse_error(source, extra_line, extra_column, {},
+                throw_parse_error(source, extra_line, sink.column(expected), {},
                                   "record has " + std::to_string(width) + " fields, expected " +
                                       std::to_string(expected) + " (field " +
                                       std::to_string(expected + 1) + " is extra)");

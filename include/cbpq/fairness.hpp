@@ -307,8 +307,8 @@ private:
 
 /// Upper tail probability P(X >= x) of the chi-square distribution with `df` degrees of
 /// freedom: Q(df/2, x/2), the regularized upper incomplete gamma function (series and
-/// continued fraction, detail/stats.hpp). df > 0, x >= 0; NaN otherwise. O(sqrt(x)) typical;
-/// noexcept.
+/// continued fraction, detail/stats.hpp). df finite and > 0, x >= 0; NaN otherwise. O(sqrt(x))
+/// typical; noexcept.
 [[nodiscard]] inline double chi_square_upper_tail(double x, double df) noexcept {
     return detail::regularized_gamma(df / 2.0, x / 2.0).q;
 }

@@ -121,7 +121,7 @@ struct incomplete_gamma {
 
 inline incomplete_gamma regularized_gamma(double a, double x) noexcept {
     constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-    if (!(a > 0.0) || !(x >= 0.0)) {
+    if (!(a > 0.0 && a <= std::numeric_limits<double>::max()) || !(x >= 0.0)) {
         return {nan, nan};
     }
     if (x == 0.0) {
@@ -131,7 +131,7 @@ inline incomplete_gamma regularized_gamma(double a, double x) noexcept {
         return {1.0, 0.0};
     }
     constexpr double eps = 1e-16;
-    const double max_terms = std::min(1e7, 1e5 + 20.0 * std::sqrt(a)); // finite, even for inf
+    const double max_terms = std::min(1e7, 1e5 + 20.0 * std::sqrt(a)); // bounded work
     const double log_prefix = -x + a * det_log(x) - log_gamma(a);
     if (x < a + 1.0) {
         double term = 1.0 / a;
