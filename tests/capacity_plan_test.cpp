@@ -322,6 +322,27 @@ slots b start=08:00 end=10:00 length=60 step=60 persons=25
     CHECK_THROWS_AS((void)ledger.reserve({D(2024, 1, 1), "a", "", 0}), cbpq::invalid_input);
 }
 
+TEST_CASE("capacity ledger: remaining() is never negative and refuses a date that does not exist") {
+    // b's week cap falls from 70 to 10 on Wednesday 3 January 2024, after 40 were booked on
+    // Monday under the old cap: no room is left that week, not minus 30.
+    const auto plan = cbpq::capacity_plan::parse(header + R"(
+capacity * persons=60
+week-cap b persons=70 until=2024-01-02
+week-cap b persons=10 from=2024-01-03
+)");
+    cbpq::capacity_ledger ledger(plan);
+    REQUIRE(ledger.reserve({D(2024, 1, 1), "b", "", 40}).booked);
+    CHECK(ledger.remaining(D(2024, 1, 2), "b") == 30);
+    CHECK(ledger.remaining(D(2024, 1, 3), "b") == 0);
+    CHECK(ledger.reserve({D(2024, 1, 3), "b", "", 1}).refused_by == cbpq::capacity_layer::week);
+    CHECK(ledger.remaining(D(2024, 1, 8), "b") == 10); // the next week
+    CHECK(ledger.remaining(D(2024, 1, 3), "a") == 60);
+    // 2023-02-30 is not read as 2 March.
+    CHECK_THROWS_WITH_AS((void)ledger.remaining(D(2023, 2, 30), "a"),
+                         doctest::Contains("not a calendar date"), cbpq::invalid_input);
+    CHECK_THROWS_AS((void)ledger.remaining(D(2024, 1, 3), "z"), cbpq::invalid_input);
+}
+
 namespace {
 
 // A random plan over ports p0..p(n-1) and dates in 2024, built from every rule kind.

@@ -2388,8 +2388,12 @@ public:
             }
         }
         const key k{*port, day, slot};
+        // The room left: used + add may overflow. The running sums themselves cannot: a plan's
+        // port-day holds at most about 10^13 persons (numbers at most 10^9, staffing at most
+        // 10^9 officers for 24 hours at one minute a person), so a week or a nation of them
+        // stays far below 2^63.
         auto fits = [&](std::optional<std::int64_t> limit, std::int64_t used, std::int64_t add) {
-            return !limit || add <= *limit - used; // the room left: used + add may overflow
+            return !limit || add <= *limit - used;
         };
         if (slot != npos && !fits(cap.slots[slot].persons, used_slot_[k], r.persons)) {
             return {false, 0, capacity_layer::slot};
@@ -2440,13 +2444,15 @@ public:
         bookings_.erase(it);
     }
 
-    /// Persons `port` can still book on `d` outside any slot (every layer but slot). O(log n).
+    /// Persons `port` can still book on `d` outside any slot (every layer but slot; 0 when a
+    /// week cap lowered mid-week lies below what that week already holds). Throws invalid_input
+    /// for an unknown port or a date that is not a calendar date. O(log n).
     [[nodiscard]] std::int64_t remaining(civil_date d, std::string_view port) {
         const auto p = plan_->port_index(port);
         if (!p) {
             detail::throw_invalid_input("reservation", "port", "unknown port");
         }
-        const std::int64_t day = detail::day_number(d);
+        const std::int64_t day = day_number(d); // invalid_input for 2023-02-30
         std::int64_t r = day_for(day).ports[*p].persons - used_day_[key{*p, day, npos}];
         if (const auto w = plan_->week_cap(*p, d)) {
             r = std::min(r, *w - used_week_[key{*p, detail::monday_of(day), npos}]);
@@ -2454,7 +2460,8 @@ public:
         if (const auto n = plan_->national_total(d)) {
             r = std::min(r, *n - used_national_[key{npos, day, npos}]);
         }
-        return r;
+        // A week cap lowered mid-week can lie below what the week already booked: no room.
+        return std::max<std::int64_t>(r, 0);
     }
 
     /// Every layer touched so far with its limit and use (for audits and property tests).
