@@ -376,6 +376,29 @@ def check_entrants(path, entrants, capacity):
                 raise BadInput("%s:%d: unknown port %r" % (path, e["line"], p))
 
 
+def check_integer_ids(path, entrants):
+    """Ids of a receipt whose id_kind is integer: decimal text (an optional '-', then digits)
+    from -2^63 to 2^64 - 1, all of one 64-bit type (not both negative and above 2^63 - 1), as
+    cbpq-verify reads them. Each id becomes its value's decimal text, so 7 and 007 are one id."""
+    negative = above = None
+    for e in entrants:
+        text = e["id"]
+        digits = text[1:] if text.startswith("-") else text
+        if not digits or not all("0" <= c <= "9" for c in digits):
+            raise BadInput("%s:%d: %r is not an integer id" % (path, e["line"], text))
+        value = int(text)
+        if not -(1 << 63) <= value < (1 << 64):
+            raise BadInput("%s:%d: integer id %s is out of range" % (path, e["line"], text))
+        if value < 0 and negative is None:
+            negative = e["line"]
+        if value >= (1 << 63) and above is None:
+            above = e["line"]
+        if negative is not None and above is not None:
+            raise BadInput("%s:%d: integer ids below 0 (line %d) and above 2^63 - 1 (line %d) "
+                           "do not fit one 64-bit integer type" % (path, e["line"], negative, above))
+        e["id"] = str(value)
+
+
 def read_capacity(cap_path, slots_path):
     ports = []
     for rec in read_csv(cap_path, ("port", "persons"), ("parties",)):
@@ -707,6 +730,8 @@ def main(argv):
     try:
         receipt = load_receipt(args["receipt"])
         entrants = read_entrants(args["entrants"], receipt["policy"])
+        if receipt["entrants"]["id_kind"] == "integer":
+            check_integer_ids(args["entrants"], entrants)
         given = read_capacity(args["capacity"], args.get("slots")) if "capacity" in args else None
         check_entrants(args["entrants"], entrants, given if given is not None else receipt["capacity"])
     except BadInput as e:

@@ -35,6 +35,10 @@ struct csv_entrant {
     double weight = 1.0;
     /// Column `preferences` (ports separated by '|', best first), when the policy reads it.
     std::vector<std::string> preferences;
+    /// With integer ids (entrant_columns::integer_ids): the id's value, as 64-bit two's
+    /// complement when it is negative.
+    std::uint64_t id_value = 0;
+    bool id_negative = false;
 };
 
 /// The optional columns a draw policy reads from E.csv (each then required).
@@ -43,6 +47,10 @@ struct entrant_columns {
     bool weight = false;
     /// `preferences` replaces `port` (which is then optional and ignored).
     bool preferences = false;
+    /// Ids are integers (a receipt's id_kind "integer"): decimal text, an optional '-' then
+    /// digits, from -2^63 to 2^64 - 1, all of one 64-bit type (not both below 0 and above
+    /// 2^63 - 1); e.id becomes the value's decimal text, so 7 and 007 are one id.
+    bool integer_ids = false;
 };
 
 /// The columns policy `p` reads.
@@ -188,9 +196,39 @@ inline cbpq::day_capacity read_capacity(const std::string& path,
     return cap;
 }
 
+// Reads record r's id as an integer id (entrant_columns::integer_ids) into e: its value, its
+// sign, and e.id as canonical decimal text.
+template <class Table>
+void read_integer_id(const Table& t, std::size_t r, std::size_t col, csv_entrant& e) {
+    const std::string_view f = t.field(r, col);
+    const bool negative = f.front() == '-';
+    const std::size_t from = negative ? 1 : 0;
+    std::uint64_t v = 0;
+    bool ok = from < f.size();
+    for (std::size_t i = from; ok && i < f.size(); ++i) {
+        const char c = f[i];
+        const auto d = static_cast<std::uint64_t>(c - '0');
+        ok = c >= '0' && c <= '9' && v <= (std::numeric_limits<std::uint64_t>::max() - d) / 10;
+        v = v * 10 + d;
+    }
+    // Negative: at most 2^63.
+    if (ok && negative) {
+        ok = v <= std::uint64_t{1} << 63;
+    }
+    if (!ok) {
+        t.fail(r, col,
+               "'" + std::string(f) +
+                   "' is not an integer id (the receipt's id_kind is integer: decimal digits "
+                   "with an optional '-', from -2^63 to 2^64 - 1)");
+    }
+    e.id_negative = negative && v != 0;
+    e.id_value = e.id_negative ? 0 - v : v;
+    e.id = e.id_negative ? "-" + std::to_string(v) : std::to_string(v);
+}
+
 /// Reads E.csv: columns by name in any order, `id` and `port` required, `party` optional
 /// (default 1); other columns ignored. Refuses empty ids, unknown ports, parties outside
-/// 1..max_party and duplicate ids.
+/// 1..max_party and duplicate ids (with integer_ids, ids of equal value).
 /// `columns` names the policy's extra columns: `registered` (a date YYYY-MM-DD), `weight`
 /// (a decimal number, finite, from 2^-100 to 2^100) and `preferences` (known ports separated
 /// by '|', best first, none empty or repeated; `port` is then not read and e.port is the
@@ -221,11 +259,31 @@ inline std::vector<csv_entrant> read_entrants(const std::string& path,
     out.reserve(t.size());
     std::unordered_map<std::string, std::size_t> seen;
     seen.reserve(t.size());
+    constexpr std::size_t none = static_cast<std::size_t>(-1);
+    std::size_t first_negative = none;    // rows: integer ids below 0
+    std::size_t first_above_int64 = none; // and above 2^63 - 1
     for (std::size_t r = 0; r < t.size(); ++r) {
         csv_entrant e;
         e.id = t.field(r, id_col);
         if (e.id.empty()) {
             t.fail(r, id_col, "empty id");
+        }
+        if (columns.integer_ids) {
+            read_integer_id(t, r, id_col, e);
+            if (e.id_negative && first_negative == none) {
+                first_negative = r;
+            }
+            if (e.id_value > std::uint64_t{std::numeric_limits<std::int64_t>::max()} &&
+                !e.id_negative && first_above_int64 == none) {
+                first_above_int64 = r;
+            }
+            if (first_negative != none && first_above_int64 != none) {
+                t.fail(r, id_col,
+                       "integer ids below 0 (line " + std::to_string(t.line(first_negative)) +
+                           ") and above 2^63 - 1 (line " +
+                           std::to_string(t.line(first_above_int64)) +
+                           ") do not fit one 64-bit integer type");
+            }
         }
         if (const auto [it, fresh] = seen.emplace(e.id, t.line(r)); !fresh) {
             t.fail(r, id_col,

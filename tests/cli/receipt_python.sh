@@ -321,5 +321,31 @@ expect 2 'PP-twice.csv:3: preferences' --receipt P11.json --entrants PP-twice.cs
 expect 2 'PP-empty.csv:3: preferences' --receipt P11.json --entrants PP-empty.csv \
        --capacity PPC.csv --slots PS.csv
 
+# A receipt with integer ids (id_kind "integer": the golden receipt the library wrote in
+# tests/audit_test.cpp from integer ids i * 37 - 200): E.csv's ids are read as integers, so
+# both verify it, 0126 is the same id as 126, and text that is no 64-bit integer, or ids that
+# need two integer types, are bad input.
+cp "$CBPQ_SRC/tests/golden/draw_receipt.json" RI.json
+awk 'BEGIN { print "id,port,party";
+             for (i = 1; i <= 40; i++)
+               printf "%d,%s,%d\n", i * 37 - 200, (i % 2 == 0) ? "nogales" : "san-ysidro",
+                      1 + (i * 5) % 4 }' > EI.csv
+printf 'port,persons,parties\nnogales,10,\nsan-ysidro,14,5\n' > CI.csv
+printf 'port,slot,persons\nsan-ysidro,08:00,6\nsan-ysidro,09:00,8\n' > SI.csv
+sed 's/^-163,/-0163,/' EI.csv > EI-zeros.csv
+sed 's/^-163,/x163,/' EI.csv > EI-text.csv
+sed 's/^-163,/18446744073709551616,/' EI.csv > EI-range.csv
+sed 's/^-126,/18446744073709551615,/' EI.csv > EI-mixed.csv
+{ cat EI.csv; echo "-0126,nogales,1"; } > EI-repeat.csv
+expect 0 '^verified' --receipt RI.json --entrants EI.csv --capacity CI.csv --slots SI.csv
+expect 0 '^verified' --receipt RI.json --entrants EI-zeros.csv --capacity CI.csv --slots SI.csv
+expect 2 'EI-text.csv:2' --receipt RI.json --entrants EI-text.csv --capacity CI.csv --slots SI.csv
+expect 2 'EI-range.csv:2' --receipt RI.json --entrants EI-range.csv --capacity CI.csv \
+       --slots SI.csv
+expect 2 'EI-mixed.csv:3: integer ids below 0 (line 2) and above 2^63 - 1 (line 3)' \
+       --receipt RI.json --entrants EI-mixed.csv --capacity CI.csv --slots SI.csv
+expect 2 'EI-repeat.csv:42: duplicate id' --receipt RI.json --entrants EI-repeat.csv \
+       --capacity CI.csv --slots SI.csv
+
 echo "$checks checks of both verifiers"
 finish receipt_python
