@@ -240,7 +240,10 @@ int body(int argc, char** argv) {
                 std::string why = e.what();
                 const std::string prefix = e.record() + ", field '" + e.field() + "': ";
                 if (why.rfind(prefix, 0) == 0) {
-                    why = "registration " + e.record() + ": " + why.substr(prefix.size());
+                    // A record whose id cannot name it (empty, invalid UTF-8) is "registration".
+                    why =
+                        (e.record() == "registration" ? e.record() : "registration " + e.record()) +
+                        ": " + why.substr(prefix.size());
                 }
                 t.fail(ri, column_of(e.field()), why);
             }

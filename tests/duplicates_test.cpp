@@ -237,6 +237,88 @@ TEST_CASE("duplicates: bad input names the registration and the field") {
     CHECK_THROWS_AS((void)norm(c), cbpq::invalid_input);
 }
 
+TEST_CASE("duplicates: invalid UTF-8 is refused in every field, by normalising and by validating") {
+    using V = cbpq::registration_view;
+    const std::pair<std::string_view V::*, const char*> fields[] = {
+        {&V::given, "given"},
+        {&V::middle, "middle"},
+        {&V::surname, "surname"},
+        {&V::full_name, "full_name"},
+        {&V::sex, "sex"},
+        {&V::nationality, "nationality"},
+        {&V::document, "document"},
+        {&V::document_type, "document_type"},
+        {&V::document_country, "document_country"},
+        {&V::phone, "phone"},
+        {&V::phone_country, "phone_country"},
+        {&V::email, "email"},
+        {&V::device, "device"},
+        {&V::address, "address"},
+        {&V::postcode, "postcode"},
+        {&V::city, "city"}};
+    // A registration with given name and surname (so full_name is not read for the name) and
+    // every other field filled; each field in turn gets a byte that is never UTF-8.
+    V good;
+    good.id = "r-1";
+    good.given = "Maria";
+    good.surname = "Garcia";
+    good.full_name = "Maria Garcia";
+    good.birth = "1990-03-14";
+    good.sex = "F";
+    good.nationality = "MX";
+    good.document = "G1234567";
+    good.document_type = "passport";
+    good.document_country = "MEX";
+    good.phone = "+52 55 1234 5678";
+    good.phone_country = "MX";
+    good.email = "maria@example.com";
+    good.device = "dev-1";
+    good.address = "Calle 1";
+    good.postcode = "22000";
+    good.city = "Tijuana";
+    cbpq::normalized_registration out;
+    cbpq::normalize_registration(good, out);
+    cbpq::validate_registration(good);
+    for (const auto& [member, name] : fields) {
+        const std::string field_name = name;
+        CAPTURE(field_name);
+        const std::string bad = std::string(good.*member) + "\xff";
+        V v = good;
+        v.*member = bad;
+        try {
+            cbpq::normalize_registration(v, out);
+            FAIL("normalize_registration accepted invalid UTF-8");
+        } catch (const cbpq::invalid_input& e) {
+            CHECK(e.record() == "r-1");
+            CHECK(e.field() == name);
+        }
+        try {
+            cbpq::validate_registration(v);
+            FAIL("validate_registration accepted invalid UTF-8");
+        } catch (const cbpq::invalid_input& e) {
+            CHECK(e.record() == "r-1");
+            CHECK(e.field() == name);
+        }
+    }
+    // An invalid id: the message does not quote it.
+    const std::string bad_id = "r-\xc3";
+    V v = good;
+    v.id = bad_id;
+    for (int validate = 0; validate < 2; ++validate) {
+        try {
+            if (validate == 1) {
+                cbpq::validate_registration(v);
+            } else {
+                cbpq::normalize_registration(v, out);
+            }
+            FAIL("an id of invalid UTF-8 was accepted");
+        } catch (const cbpq::invalid_input& e) {
+            CHECK(e.field() == "id");
+            CHECK(std::string_view(e.what()).find('\xc3') == std::string_view::npos);
+        }
+    }
+}
+
 TEST_CASE("duplicates: surname comparison allows swaps, drops and joins") {
     using A = cbpq::surname_alignment;
     CHECK(cbpq::compare_surnames("GARCIA", "LOPEZ", "GARCIA", "LOPEZ").how == A::straight);

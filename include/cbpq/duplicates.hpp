@@ -432,6 +432,9 @@ inline void validate_registration(const registration_view& r,
     if (r.id.empty()) {
         detail::throw_invalid_input("registration", "id", "the registration id is empty");
     }
+    if (!is_valid_utf8(r.id)) {
+        detail::throw_invalid_input("registration", "id", "invalid UTF-8");
+    }
     if (!parse_yyyymmdd(r.birth, options.date_format) && !options.unreadable_birth_is_missing) {
         detail::throw_invalid_input(
             std::string(r.id), "birth",
@@ -440,7 +443,6 @@ inline void validate_registration(const registration_view& r,
                                              : options.date_format));
     }
     const std::pair<std::string_view, const char*> fields[] = {
-        {r.id, "id"},
         {r.given, "given"},
         {r.middle, "middle"},
         {r.surname, "surname"},
@@ -474,8 +476,25 @@ inline void normalize_registration(const registration_view& r, normalized_regist
     if (r.id.empty()) {
         detail::throw_invalid_input("registration", "id", "the registration id is empty");
     }
+    if (!is_valid_utf8(r.id)) { // not quoted in the message: it would carry the bad bytes
+        detail::throw_invalid_input("registration", "id", "invalid UTF-8");
+    }
     // The id names the record in errors; a string is made of it only when one is thrown.
     const std::string_view record = r.id;
+    // Fields read below without being decoded as text (kept as given, reduced to digits, or
+    // not read at all) are checked here, so that invalid UTF-8 is refused in every field, as
+    // validate_registration refuses it.
+    const std::pair<std::string_view, const char*> undecoded[] = {
+        {r.document_type, "document_type"},
+        {r.phone, "phone"},
+        {r.device, "device"},
+        {r.city, "city"},
+        {r.full_name, "full_name"}};
+    for (const auto& [text, name] : undecoded) {
+        if (!is_valid_utf8(text)) {
+            detail::throw_invalid_input(std::string(record), name, "invalid UTF-8");
+        }
+    }
     out.id.assign(r.id);
     out.registered = r.registered;
     auto birth = parse_yyyymmdd(r.birth, options.date_format);

@@ -78,6 +78,13 @@ expect_bad baddate 'baddate.csv:3:8' --in baddate.csv --map id=id,given=given,bi
 [ "$(wc -l < ok.csv)" -eq 3 ] || fail "--unreadable-dates-missing"
 printf 'id,given,birth\n1,ana,1990-01-01\n2,ro\xffsa,1990-02-03\n' > badutf8.csv
 expect_bad badutf8 'badutf8.csv:3:3' --in badutf8.csv --map id=id,given=given,birth=birth
+# Invalid UTF-8 in fields that are not folded as names: the id, a phone, a city.
+printf 'id,given,birth,phone,city\n1,ana,1990-01-01,,\n2,rosa,1990-02-03,+52 1\377,\n' > badphone.csv
+expect_bad badphone 'badphone.csv:3:19' --in badphone.csv --map id=id,given=given,birth=birth,phone=phone
+printf 'id,given,birth,phone,city\n1,ana,1990-01-01,,Tijuana\376\n' > badcity.csv
+expect_bad badcity 'badcity.csv:2:19' --in badcity.csv --map id=id,given=given,birth=birth,city=city
+printf 'id,given,birth\n\3771,ana,1990-01-01\n' > badid.csv
+expect_bad badid "badid.csv:2:1, field 'id': registration: invalid UTF-8" --in badid.csv --map id=id,given=given,birth=birth
 printf 'id,given,birth\n1,ana,1990-01-01\n1,rosa,1990-02-03\n' > dupid.csv
 expect_bad dupid 'dupid.csv:3:1' --in dupid.csv --map id=id,given=given,birth=birth
 printf 'id,given,birth\n1,ana\n' > short.csv
