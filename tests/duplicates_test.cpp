@@ -1446,6 +1446,22 @@ TEST_CASE("duplicates: the generator reproduces from its seed") {
         ++per_person[r.person];
     }
     CHECK(per_person.size() == 300 - 15); // 5% of 300 are duplicates
+    // A rate that rounds count * rate up to count still leaves one person to copy.
+    const std::pair<std::size_t, double> near_one[] = {{1, 0.5}, {10, 0.95}, {1000, 0.9999}};
+    for (const auto& [n, rate] : near_one) {
+        CAPTURE(n);
+        gen::options o;
+        o.count = n;
+        o.dup_rate = rate;
+        o.seed = 3;
+        const auto regs = gen::generate(o);
+        CHECK(regs.size() == n);
+        std::set<std::uint64_t> people;
+        for (const auto& r : regs) {
+            people.insert(r.person);
+        }
+        CHECK(people.size() == 1);
+    }
 }
 
 // The engine's allocation-free paths must agree with identity.hpp: fold() on ASCII and the word

@@ -472,7 +472,7 @@ struct options {
 };
 
 /// The generator. generate() returns `count` registrations, about count * dup_rate of them
-/// duplicates of earlier people, shuffled, with ids 1..count.
+/// (at most count - 1) duplicates of earlier people, shuffled, with ids 1..count.
 class generator {
 public:
     explicit generator(const options& o)
@@ -519,9 +519,12 @@ public:
     void reserve_people(std::size_t n) { emails_.reserve(n, 28); }
 
     std::vector<registration> generate() {
-        const auto dups =
-            static_cast<std::size_t>(static_cast<double>(opt_.count) * opt_.dup_rate + 0.5);
-        const std::size_t people = opt_.count - std::min(dups, opt_.count);
+        // At least one person when count > 0: duplicates need someone to copy (a rate near 1
+        // rounds count * rate up to count, which once left nobody and generated nothing).
+        const std::size_t dups = std::min(
+            static_cast<std::size_t>(static_cast<double>(opt_.count) * opt_.dup_rate + 0.5),
+            opt_.count == 0 ? 0 : opt_.count - 1);
+        const std::size_t people = opt_.count - dups;
         people_.clear();
         emails_.clear();
         people_.reserve(people);
