@@ -35,7 +35,8 @@ constexpr std::string_view usage =
     "  P: the rule from 10 May 2023: seniority:S (default seniority:0.5), uniform, fifo,\n"
     "     aging:linear/P[/CAP], aging:double/P[/CAP]\n"
     "  Q: share of registrants whose accounts get identity records and meet the duplicate\n"
-    "     rules, in (0, 1] (default 0.1; 1 checks every account, 4 to 5 times slower)\n";
+    "     rules, in [0.05, 1] (at least the duplicate rate; default 0.1; 1 checks every\n"
+    "     account, 2 to 3 times slower)\n";
 
 // A copy of examples/plans/cbp-one-2023.plan (the CLI test checks that --plan with that file
 // gives byte-identical output), so that the tool runs from any folder.

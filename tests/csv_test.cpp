@@ -126,6 +126,40 @@ TEST_CASE("csv: require_column and fail point at the field") {
     }
 }
 
+TEST_CASE("csv: fields after a quoted line break are placed on their own line") {
+    // Record 1 starts on line 2; its third field is on line 4, column 7.
+    const std::string text = "id,name,party\n1,\"Ana\nMaria\nRuiz\",x\n2,\"B\",3\n";
+    const auto t = cbpq::parse_csv(text, "e.csv");
+    const auto v = cbpq::parse_csv_views(text, "e.csv");
+    CHECK(t.rows[0].line == 2);
+    CHECK(t.rows[0].lines == std::vector<std::size_t>{2, 2, 4});
+    CHECK(t.rows[1].lines == std::vector<std::size_t>{5, 5, 5});
+    CHECK(v.line(0) == 2);
+    CHECK(v.line(0, 0) == 2);
+    CHECK(v.line(0, 1) == 2);
+    CHECK(v.line(0, 2) == 4);
+    CHECK(v.line(1, 2) == 5);
+    const std::string want = "e.csv:4:7, field 'party': not a number";
+    CHECK_THROWS_WITH_AS(t.fail(0, 2, "not a number"), want.c_str(), cbpq::parse_error);
+    CHECK_THROWS_WITH_AS(v.fail(0, 2, "not a number"), want.c_str(), cbpq::parse_error);
+    CHECK_THROWS_WITH_AS(v.fail(1, 1, "x"), "e.csv:5:3, field 'name': x", cbpq::parse_error);
+    // A header across lines: its repeated name is reported where it is.
+    const auto e = parse_failure("\"i\nd\",\"x\",\"x\"\n");
+    CHECK(e.line() == 2);
+    CHECK(e.column() == 8);
+}
+
+TEST_CASE("csv: a missing column and an empty file are placed on the header line") {
+    const auto t = cbpq::parse_csv("\n\nid,port\n7,a\n", "e.csv");
+    const auto v = cbpq::parse_csv_views("\n\nid,port\n7,a\n", "e.csv");
+    CHECK(t.header_line == 3);
+    const std::string want = "e.csv:3:1, field 'party': required column 'party' is missing";
+    CHECK_THROWS_WITH_AS((void)t.require_column("party"), want.c_str(), cbpq::parse_error);
+    CHECK_THROWS_WITH_AS((void)v.require_column("party"), want.c_str(), cbpq::parse_error);
+    const auto e = parse_failure("");
+    CHECK(std::string(e.what()) == "f.csv:1:1: empty file: no header row");
+}
+
 TEST_CASE("csv: writer round-trips through the reader") {
     const std::vector<std::string> fields = {"plain",      "with,comma", "with \"quote\"",
                                              "two\nlines", " padded ",   ""};

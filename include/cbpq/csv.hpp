@@ -10,6 +10,7 @@
 
 #include "error.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -30,11 +31,13 @@ struct csv_options {
     bool header = true;
 };
 
-/// One record: its fields, the 1-based line it starts on and each field's 1-based column.
+/// One record: its fields, the 1-based line it starts on, and each field's 1-based line and
+/// column (a field after a quoted line break starts on a later line than its record).
 struct csv_row {
     std::size_t line = 0;
     std::vector<std::string> fields;
     std::vector<std::size_t> columns;
+    std::vector<std::size_t> lines;
 };
 
 namespace detail {
@@ -50,13 +53,14 @@ std::optional<std::size_t> find_csv_column(const Names& header, std::string_view
     return std::nullopt;
 }
 
+// A missing column is reported at the start of the header row.
 template <class Names>
 std::size_t require_csv_column(const Names& header, std::string_view name,
-                               const std::string& source) {
+                               const std::string& source, std::size_t header_line) {
     if (auto i = find_csv_column(header, name)) {
         return *i;
     }
-    throw_parse_error(source, 1, 0, std::string(name),
+    throw_parse_error(source, header_line, 1, std::string(name),
                       "required column '" + std::string(name) + "' is missing");
 }
 
@@ -68,6 +72,8 @@ public:
     std::string source;
     std::vector<std::string> header;
     std::vector<csv_row> rows;
+    /// The 1-based line the header starts on (after any blank lines).
+    std::size_t header_line = 1;
 
     /// Index of the column named `name`, if any. O(columns).
     [[nodiscard]] std::optional<std::size_t> find_column(std::string_view name) const noexcept {
@@ -76,13 +82,14 @@ public:
 
     /// Index of the column named `name`; throws parse_error on the header line if it is absent.
     [[nodiscard]] std::size_t require_column(std::string_view name) const {
-        return detail::require_csv_column(header, name, source);
+        return detail::require_csv_column(header, name, source, header_line);
     }
 
     /// Throws a parse_error that points at field `col` of row `row`.
     [[noreturn]] void fail(std::size_t row, std::size_t col, const std::string& message) const {
         const csv_row& r = rows.at(row);
-        detail::throw_parse_error(source, r.line, col < r.columns.size() ? r.columns[col] : 0,
+        const bool known = col < r.columns.size();
+        detail::throw_parse_error(source, known ? r.lines[col] : r.line, known ? r.columns[col] : 0,
                                   col < header.size() ? header[col] : std::string(), message);
     }
 };
@@ -90,10 +97,10 @@ public:
 namespace detail {
 
 // The one RFC 4180 reader behind parse_csv and parse_csv_views. For each record it calls
-// sink.begin(line), then sink.field(column, value, in_text) for each field (`value` views
-// `text` when in_text is true; for a quoted field holding "" it views a scratch string valid
-// during the call), then checks the
-// record (through sink.size(), sink.at(k) and sink.column(k)) and calls sink.header() or
+// sink.begin(line), then sink.field(line, column, value, in_text) for each field, with the
+// line and column it starts at (`value` views `text` when in_text is true; for a quoted field
+// holding "" it views a scratch string valid during the call), then checks the record (through
+// sink.size(), sink.at(k), sink.line(k) and sink.column(k)) and calls sink.header() or
 // sink.row(). Throws parse_error as parse_csv documents.
 template <class Sink>
 void read_csv(std::string_view text, const std::string& source, const csv_options& options,
@@ -118,7 +125,6 @@ void read_csv(std::string_view text, const std::string& source, const csv_option
             continue;
         }
         const std::size_t record_line = line;
-        std::size_t extra_line = 0; // the line of the first field past the expected count
         std::size_t end_line = line;
         std::size_t end_column = 0;
         sink.begin(record_line);
@@ -130,9 +136,7 @@ void read_csv(std::string_view text, const std::string& source, const csv_option
                 }
             }
             const std::size_t column = i - line_start + 1;
-            if (sink.size() == expected && !first_record && extra_line == 0) {
-                extra_line = line; // its column is sink.column(expected)
-            }
+            const std::size_t field_line = line;
             if (i < n && text[i] == '"') {
                 const std::size_t open = i;
                 const std::size_t open_line = line;
@@ -170,7 +174,7 @@ void read_csv(std::string_view text, const std::string& source, const csv_option
                     }
                     ++i;
                 }
-                sink.field(column,
+                sink.field(field_line, column,
                            escaped ? std::string_view(unescaped)
                                    : text.substr(open + 1, i - open - 2),
                            !escaped);
@@ -203,7 +207,7 @@ void read_csv(std::string_view text, const std::string& source, const csv_option
                         raw.remove_suffix(1);
                     }
                 }
-                sink.field(column, raw, true);
+                sink.field(field_line, column, raw, true);
             }
             if (i < n && text[i] == options.delimiter) {
                 ++i;
@@ -228,12 +232,12 @@ void read_csv(std::string_view text, const std::string& source, const csv_option
         if (first_record && options.header) {
             for (std::size_t c = 0; c < width; ++c) {
                 if (sink.at(c).empty()) {
-                    throw_parse_error(source, record_line, sink.column(c), {},
+                    throw_parse_error(source, sink.line(c), sink.column(c), {},
                                       "empty column name in the header");
                 }
                 for (std::size_t d = 0; d < c; ++d) {
                     if (sink.at(d) == sink.at(c)) {
-                        throw_parse_error(source, record_line, sink.column(c),
+                        throw_parse_error(source, sink.line(c), sink.column(c),
                                           std::string(sink.at(c)), "column name appears twice");
                     }
                 }
@@ -245,7 +249,7 @@ void read_csv(std::string_view text, const std::string& source, const csv_option
                 expected = width;
             }
             if (width > expected) {
-                throw_parse_error(source, extra_line, sink.column(expected), {},
+                throw_parse_error(source, sink.line(expected), sink.column(expected), {},
                                   "record has " + std::to_string(width) + " fields, expected " +
                                       std::to_string(expected) + " (field " +
                                       std::to_string(expected + 1) + " is extra)");
@@ -261,7 +265,7 @@ void read_csv(std::string_view text, const std::string& source, const csv_option
         first_record = false;
     }
     if (options.header && first_record) {
-        throw_parse_error(source, 1, 0, {}, "empty file: no header row");
+        throw_parse_error(source, line, 1, {}, "empty file: no header row");
     }
 }
 
@@ -281,14 +285,19 @@ void read_csv(std::string_view text, const std::string& source, const csv_option
             current = csv_row{};
             current.line = line;
         }
-        void field(std::size_t column, std::string_view value, bool /*in_text*/) {
+        void field(std::size_t line, std::size_t column, std::string_view value, bool /*in_text*/) {
             current.columns.push_back(column);
+            current.lines.push_back(line);
             current.fields.emplace_back(value);
         }
         [[nodiscard]] std::size_t size() const noexcept { return current.fields.size(); }
         [[nodiscard]] std::string_view at(std::size_t k) const { return current.fields[k]; }
         [[nodiscard]] std::size_t column(std::size_t k) const { return current.columns[k]; }
-        void header() { table.header = std::move(current.fields); }
+        [[nodiscard]] std::size_t line(std::size_t k) const { return current.lines[k]; }
+        void header() {
+            table.header = std::move(current.fields);
+            table.header_line = current.line;
+        }
         void row() { table.rows.push_back(std::move(current)); }
     };
     csv_table table;
@@ -326,6 +335,12 @@ public:
     }
     /// The 1-based line record `row` starts on.
     [[nodiscard]] std::size_t line(std::size_t row) const noexcept { return lines_[row]; }
+    /// The 1-based line field `col` of record `row` starts on: the record's, unless a quoted
+    /// line break came before it. O(log m) for m such fields in the file. Precondition: row <
+    /// size(), col < width().
+    [[nodiscard]] std::size_t line(std::size_t row, std::size_t col) const noexcept {
+        return line_at(row * width_ + col, lines_[row]);
+    }
 
     /// Index of the column named `name`, if any. O(columns).
     [[nodiscard]] std::optional<std::size_t> find_column(std::string_view name) const noexcept {
@@ -334,7 +349,7 @@ public:
 
     /// Index of the column named `name`; throws parse_error on the header line if it is absent.
     [[nodiscard]] std::size_t require_column(std::string_view name) const {
-        return detail::require_csv_column(header_, name, source_);
+        return detail::require_csv_column(header_, name, source_, header_line_);
     }
 
     /// Throws a parse_error that points at field `col` of record `row` (as csv_table::fail).
@@ -342,12 +357,22 @@ public:
         if (row >= size()) {
             throw std::out_of_range("csv_view_table::fail: no record " + std::to_string(row));
         }
-        detail::throw_parse_error(
-            source_, lines_[row], col < width_ ? columns_[row * width_ + col] : 0,
-            col < header_.size() ? std::string(header_[col]) : std::string(), message);
+        detail::throw_parse_error(source_, col < width_ ? line(row, col) : lines_[row],
+                                  col < width_ ? columns_[row * width_ + col] : 0,
+                                  col < header_.size() ? std::string(header_[col]) : std::string(),
+                                  message);
     }
 
 private:
+    // The line of the field at index `at` of fields_ (or, while reading, of the scratch
+    // header), given its record's.
+    [[nodiscard]] std::size_t line_at(std::size_t at, std::size_t record_line) const noexcept {
+        const auto it = std::lower_bound(later_lines_.begin(), later_lines_.end(), at,
+                                         [](const std::pair<std::size_t, std::size_t>& e,
+                                            std::size_t k) { return e.first < k; });
+        return it != later_lines_.end() && it->first == at ? it->second : record_line;
+    }
+
     friend csv_view_table parse_csv_views(std::string, std::string, const csv_options&);
 
     std::string source_;
@@ -357,6 +382,10 @@ private:
     std::vector<std::string_view> fields_; // record by record
     std::vector<std::size_t> columns_;     // 1-based column of each field
     std::vector<std::size_t> lines_;       // 1-based line of each record
+    // (index in fields_, 1-based line) of each field that starts on a later line than its
+    // record (after a quoted line break), in index order: rare, so kept apart.
+    std::vector<std::pair<std::size_t, std::size_t>> later_lines_;
+    std::size_t header_line_ = 1;
     std::size_t width_ = 0;
 };
 
@@ -371,11 +400,14 @@ private:
             start = table.fields_.size();
             table.lines_.push_back(line);
         }
-        void field(std::size_t column, std::string_view value, bool in_text) {
+        void field(std::size_t line, std::size_t column, std::string_view value, bool in_text) {
             if (!in_text) {
                 // An unescaped field: a copy of its own.
                 table.own_.push_back(std::make_unique<const std::string>(value));
                 value = *table.own_.back();
+            }
+            if (line != table.lines_.back()) {
+                table.later_lines_.emplace_back(table.fields_.size(), line);
             }
             table.fields_.push_back(value);
             table.columns_.push_back(column);
@@ -383,13 +415,18 @@ private:
         [[nodiscard]] std::size_t size() const noexcept { return table.fields_.size() - start; }
         [[nodiscard]] std::string_view at(std::size_t k) const { return table.fields_[start + k]; }
         [[nodiscard]] std::size_t column(std::size_t k) const { return table.columns_[start + k]; }
+        [[nodiscard]] std::size_t line(std::size_t k) const {
+            return table.line_at(start + k, table.lines_.back());
+        }
         void header() {
             table.header_.assign(table.fields_.begin() + static_cast<std::ptrdiff_t>(start),
                                  table.fields_.end());
             table.width_ = table.header_.size();
+            table.header_line_ = table.lines_.back();
             table.fields_.resize(start);
             table.columns_.resize(start);
             table.lines_.pop_back();
+            table.later_lines_.clear(); // the header's: fields_ restarts at index 0
         }
         void row() {
             if (table.lines_.size() == 1) {
