@@ -994,26 +994,51 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
             detail::trim_bucket(b, less);
         }
     };
-    auto place = [&](It at, std::uint64_t k) {
+    // Each entrant's bucket, read with its id (keyed_pass_tagged): `invalid` when its port or
+    // party is bad, which place() then reports (errors in input order).
+    constexpr std::size_t invalid = static_cast<std::size_t>(-1);
+    auto bucket_of = [&](It at) noexcept -> std::size_t {
         const auto& port = std::invoke(port_proj, *at);
         std::size_t pi = 0;
         if constexpr (std::integral<port_t>) {
             if (CBPQ_UNLIKELY(port < 0 || static_cast<std::uint64_t>(port) >= nports)) {
-                detail::throw_unknown_port(std::invoke(id_proj, *at), port);
+                return invalid;
             }
             pi = static_cast<std::size_t>(port);
         } else {
             const std::int32_t found = lookup.find(std::string_view(port));
             if (CBPQ_UNLIKELY(found < 0)) {
-                detail::throw_unknown_port(std::invoke(id_proj, *at), port);
+                return invalid;
             }
             pi = static_cast<std::size_t>(found);
         }
         const auto party = static_cast<std::int64_t>(std::invoke(party_proj, *at));
         if (CBPQ_UNLIKELY(party < 1 || party > options.max_party)) {
-            detail::throw_bad_party(std::invoke(id_proj, *at), party, options.max_party);
+            return invalid;
         }
-        auto& b = buckets[pi * max_party + static_cast<std::size_t>(party - 1)];
+        return pi * max_party + static_cast<std::size_t>(party - 1);
+    };
+    // Out of line: the error of an entrant whose bucket_of was invalid.
+    auto throw_invalid = [&](It at) {
+        const auto& port = std::invoke(port_proj, *at);
+        if constexpr (std::integral<port_t>) {
+            if (port < 0 || static_cast<std::uint64_t>(port) >= nports) {
+                detail::throw_unknown_port(std::invoke(id_proj, *at), port);
+            }
+        } else {
+            if (lookup.find(std::string_view(port)) < 0) {
+                detail::throw_unknown_port(std::invoke(id_proj, *at), port);
+            }
+        }
+        detail::throw_bad_party(std::invoke(id_proj, *at),
+                                static_cast<std::int64_t>(std::invoke(party_proj, *at)),
+                                options.max_party);
+    };
+    auto place = [&](It at, std::uint64_t k, std::size_t bucket) {
+        if (CBPQ_UNLIKELY(bucket == invalid)) {
+            throw_invalid(at);
+        }
+        auto& b = buckets[bucket];
         if constexpr (Order::value_is_key) {
             if (CBPQ_UNLIKELY(k <= b.threshold)) {
                 keep(b, at, k);
@@ -1026,8 +1051,8 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
         }
     };
 
-    const std::uint64_t count =
-        detail::keyed_pass(entrants, key, id_proj, options.check_duplicate_ids, scratch, place);
+    const std::uint64_t count = detail::keyed_pass_tagged(
+        entrants, key, id_proj, options.check_duplicate_ids, scratch, bucket_of, place);
 
     draw_partial<Id> out;
     out.key_bytes = key.bytes();

@@ -153,7 +153,11 @@ public:
             const std::uint64_t k = keys[i];
             const auto p = static_cast<std::size_t>(k >> shift);
             if (CBPQ_LIKELY(fill[p] < region_)) {
-                store[p * region_ + fill[p]++] = k;
+                std::uint64_t* at = store + p * region_ + fill[p]++;
+#if defined(__GNUC__) || defined(__clang__)
+                __builtin_prefetch(at + 8, 1);
+#endif
+                *at = k;
             } else {
                 s_.overflow.push_back(k);
             }
@@ -263,28 +267,34 @@ void throw_first_duplicate(std::vector<std::pair<std::uint64_t, It>>& found, IdP
     }
 }
 
-// Calls visit(iterator, key) for every entrant in input order and returns how many there
-// were. Integer ids are gathered 256 at a time and keyed together (batch_keys: AVX-512, AVX2
-// or scalar, the same keys on every path); string ids one at a time. With `check_duplicates`,
-// throws invalid_input (field "id") after the pass if an id appears twice: the keys go to a
-// repeated_key_finder, and only if some key repeats does a second pass recompute the keys to
-// find those entrants and compare their ids. The finder's memory comes from `scratch` (a
-// draw_workspace's) when it is not null, else from a scratch of this call. Exceptions from
-// `visit` propagate at once.
-template <std::ranges::forward_range R, class IdProj, class Visit>
-std::uint64_t keyed_pass(const R& entrants, const draw_key& key, IdProj& id_proj,
-                         bool check_duplicates, key_scratch* scratch, Visit&& visit) {
+// Calls visit(iterator, key, tag) for every entrant in input order and returns how many there
+// were; tag is prepare(iterator), a std::size_t computed while the entrant's id is read for its
+// key (so that reading the rest of the record overlaps the memory traffic of the pass, and the
+// visit after the keys works on small values). prepare must not throw: a visitor that finds a
+// record invalid gets a tag that says so and throws in visit, so errors come in input order
+// whatever the blocks. Integer ids are gathered 256 at a time and keyed together (batch_keys:
+// AVX-512, AVX2 or scalar, the same keys on every path); string ids one at a time. With
+// `check_duplicates`, throws invalid_input (field "id") after the pass if an id appears twice:
+// the keys go to a repeated_key_finder, and only if some key repeats does a second pass
+// recompute the keys to find those entrants and compare their ids. The finder's memory comes
+// from `scratch` (a draw_workspace's) when it is not null, else from a scratch of this call.
+// Exceptions from `visit` propagate at once.
+template <std::ranges::forward_range R, class IdProj, class Prepare, class Visit>
+std::uint64_t keyed_pass_tagged(const R& entrants, const draw_key& key, IdProj& id_proj,
+                                bool check_duplicates, key_scratch* scratch, Prepare&& prepare,
+                                Visit&& visit) {
     using ref = std::ranges::range_reference_t<const R>;
     using raw_id = std::remove_cvref_t<std::invoke_result_t<IdProj&, ref>>;
     using It = std::ranges::iterator_t<const R>;
     constexpr std::size_t block = 256;
 
-    // Calls each(its, keys, n) per block.
-    auto blocks = [&](auto&& each) {
+    // Calls each(its, keys, tags, n) per block; with_tags = false skips prepare.
+    auto blocks = [&](bool with_tags, auto&& each) {
         auto it = std::ranges::begin(entrants);
         const auto last = std::ranges::end(entrants);
         It its[block];
         std::uint64_t keys[block];
+        std::size_t tags[block];
         if constexpr (integer_id<raw_id>) {
             const batch_keys_fn fn = best_batch_keys();
             std::uint64_t values[block];
@@ -293,9 +303,12 @@ std::uint64_t keyed_pass(const R& entrants, const draw_key& key, IdProj& id_proj
                 for (; n < block && it != last; ++n, ++it) {
                     its[n] = it;
                     values[n] = integer_id_parts(std::invoke(id_proj, *it)).second;
+                    if (with_tags) {
+                        tags[n] = prepare(it);
+                    }
                 }
                 fn(key.k0(), key.k1(), values, n, std::is_signed_v<raw_id>, keys);
-                each(its, keys, n);
+                each(its, keys, tags, n);
             }
         } else {
             while (it != last) {
@@ -303,8 +316,11 @@ std::uint64_t keyed_pass(const R& entrants, const draw_key& key, IdProj& id_proj
                 for (; n < block && it != last; ++n, ++it) {
                     its[n] = it;
                     keys[n] = key.entrant_key(std::invoke(id_proj, *it));
+                    if (with_tags) {
+                        tags[n] = prepare(it);
+                    }
                 }
-                each(its, keys, n);
+                each(its, keys, tags, n);
             }
         }
     };
@@ -319,22 +335,24 @@ std::uint64_t keyed_pass(const R& entrants, const draw_key& key, IdProj& id_proj
         finder.emplace(static_cast<std::size_t>(std::ranges::distance(entrants)), *scratch);
     }
     std::uint64_t count = 0;
-    blocks([&](const It* its, const std::uint64_t* keys, std::size_t n) {
-        if (finder) {
-            finder->add(keys, n);
-        }
-        for (std::size_t i = 0; i < n; ++i) {
-            visit(its[i], keys[i]);
-        }
-        count += n;
-    });
+    blocks(true,
+           [&](const It* its, const std::uint64_t* keys, const std::size_t* tags, std::size_t n) {
+               if (finder) {
+                   finder->add(keys, n);
+               }
+               for (std::size_t i = 0; i < n; ++i) {
+                   visit(its[i], keys[i], tags[i]);
+               }
+               count += n;
+           });
     if (finder) {
         const std::vector<std::uint64_t> repeated = finder->finish();
         finder.reset();
         own.reset(); // a draw without a workspace holds the store no longer than it must
         if (!repeated.empty()) {
             std::vector<std::pair<std::uint64_t, It>> found;
-            blocks([&](const It* its, const std::uint64_t* keys, std::size_t n) {
+            blocks(false, [&](const It* its, const std::uint64_t* keys, const std::size_t*,
+                              std::size_t n) {
                 for (std::size_t i = 0; i < n; ++i) {
                     if (std::binary_search(repeated.begin(), repeated.end(), keys[i])) {
                         found.emplace_back(keys[i], its[i]);
@@ -345,6 +363,17 @@ std::uint64_t keyed_pass(const R& entrants, const draw_key& key, IdProj& id_proj
         }
     }
     return count;
+}
+
+// keyed_pass_tagged for a visitor of (iterator, key) alone.
+template <std::ranges::forward_range R, class IdProj, class Visit>
+std::uint64_t keyed_pass(const R& entrants, const draw_key& key, IdProj& id_proj,
+                         bool check_duplicates, key_scratch* scratch, Visit&& visit) {
+    using It = std::ranges::iterator_t<const R>;
+    return keyed_pass_tagged(
+        entrants, key, id_proj, check_duplicates, scratch,
+        [](const It&) noexcept { return std::size_t{0}; },
+        [&](const It& at, std::uint64_t k, std::size_t) { visit(at, k); });
 }
 
 } // namespace detail
