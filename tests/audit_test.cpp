@@ -108,6 +108,17 @@ TEST_CASE("json: well-formed documents") {
     CHECK(v.find("c")->names.empty());
     CHECK(v.find("a")->line == 1);
     CHECK(v.find("a")->column == 8);
+    CHECK(v.find("c")->column == 93); // after a nested array: positions count forward only
+    const auto n = cbpq::detail::json_parse("{\"x\": [[1,\n [2]], {\"y\":\n  {}}], \"z\": 3}");
+    CHECK(n.line == 1);
+    CHECK(n.column == 1);
+    CHECK(n.find("x")->column == 7);
+    CHECK(n.find("x")->items[0].items[1].line == 2);
+    CHECK(n.find("x")->items[0].items[1].column == 2);
+    CHECK(n.find("x")->items[1].find("y")->line == 3);
+    CHECK(n.find("x")->items[1].find("y")->column == 3);
+    CHECK(n.find("z")->line == 3);
+    CHECK(n.find("z")->column == 14);
     // Writer round trip.
     std::string out;
     cbpq::detail::json_write(out, v);
@@ -146,8 +157,21 @@ TEST_CASE("json: malformed documents are refused with line and column") {
     parse_fails("{} {}", 1, 4);
     parse_fails("[1]\n\n  x", 3, 3);
     parse_fails("// c\n1", 1, 1);
+    // At most 64 arrays and objects enclose one another; scalars inside the 64th are fine.
     std::string deep(70, '[');
-    parse_fails(deep, 1, 66);
+    parse_fails(deep, 1, 65);
+    const std::string deep64 = std::string(64, '[') + "1" + std::string(64, ']');
+    CHECK(cbpq::detail::json_parse(deep64).items.size() == 1);
+    parse_fails(std::string(65, '[') + std::string(65, ']'), 1, 65);
+    parse_fails(std::string(64, '[') + "{}" + std::string(64, ']'), 1, 65);
+    // A repeated member is found in a large object too (where the reader keeps a set of
+    // names), also when written with an escape.
+    std::string big = "{";
+    for (int i = 0; i < 40; ++i) {
+        big += "\"m" + std::to_string(i) + "\": " + std::to_string(i) + ",\n";
+    }
+    CHECK(cbpq::detail::json_parse(big + "\"m40\": 0}").names.size() == 41);
+    parse_fails(big + "\"m\\u0033\": 0}", 41, 1); // m3 again
 }
 
 TEST_CASE("audit: receipts round trip through JSON and match the golden file") {

@@ -14,6 +14,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -130,16 +131,22 @@ private:
         }
     }
 
+    // A value whose enclosing arrays and objects are `depth` deep. At most 64 arrays and
+    // objects may enclose one another (scalars inside the 64th are fine).
     json_value value(int depth) {
-        if (depth > 64) {
-            fail("nesting deeper than 64 levels");
-        }
         if (pos_ >= text_.size()) {
             fail("unexpected end of document: expected a value");
         }
-        const std::size_t start = pos_;
-        json_value v;
         const char c = text_[pos_];
+        if ((c == '{' || c == '[') && depth >= 64) {
+            fail("nesting deeper than 64 levels");
+        }
+        // Where the value starts, counted now: values are met in text order, so the running
+        // counter only moves forward (O(n) over the document).
+        advance_to(pos_);
+        const std::size_t line = mark_line_;
+        const std::size_t column = mark_col_;
+        json_value v;
         if (c == '{') {
             v = object(depth);
         } else if (c == '[') {
@@ -159,12 +166,13 @@ private:
         } else {
             fail(std::string("unexpected character '") + printable(c) + "': expected a value");
         }
-        set_position(v, start);
+        v.line = line;
+        v.column = column;
         return v;
     }
 
-    void set_position(json_value& v, std::size_t at) {
-        // Advance the running line/column counter to `at` (values are met in text order).
+    // Moves the running line/column counter forward to `at` (never backward).
+    void advance_to(std::size_t at) noexcept {
         while (mark_ < at) {
             if (text_[mark_] == '\n') {
                 ++mark_line_;
@@ -173,24 +181,6 @@ private:
                 ++mark_col_;
             }
             ++mark_;
-        }
-        if (mark_ == at) {
-            v.line = mark_line_;
-            v.column = mark_col_;
-        } else {
-            // Nested values were positioned past `at`: recount from the start.
-            std::size_t line = 1;
-            std::size_t col = 1;
-            for (std::size_t i = 0; i < at; ++i) {
-                if (text_[i] == '\n') {
-                    ++line;
-                    col = 1;
-                } else if ((static_cast<unsigned char>(text_[i]) & 0xC0U) != 0x80U) {
-                    ++col;
-                }
-            }
-            v.line = line;
-            v.column = col;
         }
     }
 
@@ -213,7 +203,8 @@ private:
 
     json_value object(int depth) {
         json_value v = json_value::make_object();
-        ++pos_; // '{'
+        std::unordered_set<std::string> seen; // the names, once the object is large
+        ++pos_;                               // '{'
         skip_space();
         if (pos_ < text_.size() && text_[pos_] == '}') {
             ++pos_;
@@ -226,7 +217,17 @@ private:
             }
             const std::size_t name_at = pos_;
             std::string name = string();
-            if (v.find(name) != nullptr) {
+            // Small objects are searched; large ones keep a set of their names (linear time).
+            bool repeated = false;
+            if (v.names.size() < 16) {
+                repeated = v.find(name) != nullptr;
+            } else {
+                if (seen.empty()) {
+                    seen.insert(v.names.begin(), v.names.end());
+                }
+                repeated = !seen.insert(name).second;
+            }
+            if (repeated) {
                 fail_at(name_at, "member '" + name + "' appears twice");
             }
             skip_space();
