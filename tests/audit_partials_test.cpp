@@ -755,3 +755,67 @@ TEST_CASE("preferences partial reader refuses malformed text and names the field
     bad.classes.push_back(p.classes[1]);
     CHECK_THROWS_AS((void)cbpq::preferences_partial_to_json(bad), cbpq::invalid_input);
 }
+
+TEST_CASE("pass two recomputes every kept entrant's key: an altered partial is refused") {
+    const auto all = rows(600, 12);
+    const auto cap = capacity();
+    const cbpq::draw_key key(cbpq::seed::from_public_values(public_values), "altered");
+    auto refused = [](auto finish, const std::string& id) {
+        try {
+            (void)finish();
+            FAIL("an altered partial was finished");
+        } catch (const cbpq::invalid_input& e) {
+            CHECK(e.field() == "key");
+            CHECK(e.record() == "entrant " + id);
+        }
+    };
+    // Uniform: a key with one bit flipped, and a second copy of an entrant under another key
+    // (which, walked, selected one id twice).
+    {
+        const auto opt = options(cbpq::draw_policy::uniform);
+        const auto good = cbpq::collect_draw(all, cap, key, opt);
+        auto bad = good;
+        auto& c = bad.ports[0].by_size[0].front();
+        c.key ^= 1;
+        refused([&] { return cbpq::finish_draw(bad, cap, key, opt); }, std::to_string(c.id));
+        auto twice = good;
+        auto copy = twice.ports[0].by_size[0].front();
+        copy.key ^= std::uint64_t{1} << 63;
+        twice.ports[0].by_size[0].push_back(copy);
+        refused([&] { return cbpq::finish_draw(twice, cap, key, opt); }, std::to_string(copy.id));
+        CHECK(cbpq::finish_draw(good, cap, key, opt) == cbpq::draw(all, cap, key, opt));
+    }
+    // Seniority: in the seniority part, and in its lottery part.
+    {
+        const auto opt = options(cbpq::draw_policy::seniority);
+        const auto good = cbpq::collect_seniority(all, cap, key, opt);
+        auto bad = good;
+        auto& c = bad.senior[1][0].front();
+        c.key += 1;
+        refused([&] { return cbpq::finish_seniority(bad, cap, key, opt); }, std::to_string(c.id));
+        auto bad_lottery = good;
+        auto& l = bad_lottery.lottery.ports[2].by_size[1].front();
+        l.key -= 1;
+        refused([&] { return cbpq::finish_seniority(bad_lottery, cap, key, opt); },
+                std::to_string(l.id));
+    }
+    // Weighted and aging.
+    for (const auto policy : {cbpq::draw_policy::weighted, cbpq::draw_policy::aging}) {
+        const auto opt = options(policy);
+        auto bad = policy == cbpq::draw_policy::weighted
+                       ? cbpq::collect_weighted(all, cap, key, opt)
+                       : cbpq::collect_aging(all, cap, key, opt);
+        auto& c = bad.ports[0].by_size[2].front();
+        c.key ^= 0xff00;
+        refused([&] { return cbpq::finish_weighted(bad, cap, key, opt); }, std::to_string(c.id));
+    }
+    // Ranked preferences.
+    {
+        const auto prefs = pref_rows(400, 13);
+        const auto opt = pref_options();
+        auto bad = collect_prefs(prefs, cap, key, opt);
+        auto& m = bad.classes.front().members.front();
+        m.key ^= 2;
+        refused([&] { return cbpq::finish_preferences(bad, cap, key, opt); }, std::to_string(m.id));
+    }
+}

@@ -225,6 +225,19 @@ template <entrant_id Id>
     }
 }
 
+namespace detail {
+// A partial's entrants carry their keys; pass two recomputes each (one SipHash per kept
+// entrant) so that an altered or corrupted partial is refused, not walked: the order, and the
+// duplicate check (equal ids have equal keys), rest on them.
+template <class Id>
+void check_partial_key(const draw_key& key, std::uint64_t k, const Id& id) {
+    if (k != key.entrant_key(id)) {
+        throw_invalid_input("entrant " + id_text(id), "key",
+                            "the partial's key is not this entrant's key under the draw key");
+    }
+}
+} // namespace detail
+
 /// One entrant as the draw keeps it after pass one: its key, id and party size.
 template <class Id>
 struct draw_candidate {
@@ -1272,6 +1285,7 @@ template <class Id>
                     detail::throw_invalid_input("entrant " + id_text(c.id), "party",
                                                 "kept under the wrong party size");
                 }
+                detail::check_partial_key(key, c.key, c.id);
                 order.push_back(c);
             }
         }
@@ -1620,6 +1634,7 @@ template <class Id>
                     detail::throw_invalid_input("entrant " + id_text(c.id), "party",
                                                 "kept under the wrong party size");
                 }
+                detail::check_partial_key(key, c.key, c.id);
             }
         }
     }
@@ -2148,6 +2163,7 @@ template <class Id>
                     detail::throw_invalid_input("entrant " + id_text(c.id), "party",
                                                 "kept under the wrong party size");
                 }
+                detail::check_partial_key(key, c.key, c.id);
                 cands.push_back(c);
             }
         }

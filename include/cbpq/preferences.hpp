@@ -675,6 +675,7 @@ finish_preferences(const preferences_partial<Id>& partial, const day_capacity& c
                 detail::throw_invalid_input("entrant " + id_text(m.id), "preferences",
                                             "kept under the wrong class");
             }
+            detail::check_partial_key(key, m.key, m.id);
             all.push_back(&m);
         }
     }
