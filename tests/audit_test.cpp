@@ -312,6 +312,33 @@ TEST_CASE("audit: string ids, and a receipt of the wrong id kind") {
     CHECK(rep.difference.rfind("entrants:", 0) == 0);
 }
 
+TEST_CASE("audit: text that is not UTF-8 is refused when a receipt or partial is written") {
+    // A draw takes any id bytes (here Latin-1), but JSON cannot hold them: writing refuses
+    // them, naming where they are, rather than writing a file that no reader accepts.
+    std::vector<srec> recs = {{"Jos\xe9", "x", 1}, {"A-2", "x", 1}};
+    cbpq::day_capacity cap;
+    cap.ports.push_back({"x", 3, std::nullopt, {}});
+    const cbpq::seed s = cbpq::seed::from_hex(std::string(64, 'a'));
+    const auto res = cbpq::draw(recs, cap, cbpq::draw_key(s, "s"), {});
+    const auto r = cbpq::make_receipt(res, cap, "s", s, {}, cbpq::digest_entrants(recs, cap));
+    try {
+        (void)cbpq::receipt_to_json(r);
+        FAIL("a receipt holding a Latin-1 id was written");
+    } catch (const cbpq::invalid_input& e) {
+        CHECK(e.field().find("].id") != std::string::npos);
+        CHECK(std::string_view(e.what()).find("not valid UTF-8") != std::string_view::npos);
+    }
+    CHECK_THROWS_AS(
+        (void)cbpq::partial_to_json(cbpq::collect_draw(recs, cap, cbpq::draw_key(s, "s"), {})),
+        cbpq::invalid_input);
+    // A label that is not UTF-8.
+    std::vector<srec> fine = {{"A-1", "x", 1}};
+    const auto res2 = cbpq::draw(fine, cap, cbpq::draw_key(s, "d\xff"), {});
+    const auto r2 = cbpq::make_receipt(res2, cap, "d\xff", s, {}, cbpq::digest_entrants(fine, cap));
+    CHECK_THROWS_WITH_AS((void)cbpq::receipt_to_json(r2), doctest::Contains("field 'label'"),
+                         cbpq::invalid_input);
+}
+
 TEST_CASE("audit: malformed receipts name the member, line and column") {
     const auto recs = test_entrants();
     const auto cap = test_capacity();

@@ -89,19 +89,7 @@ void for_each_code_point(std::string_view text, utf8_errors policy, std::string_
 
 /// True when `text` is well-formed UTF-8. O(n); noexcept.
 [[nodiscard]] inline bool is_valid_utf8(std::string_view text) noexcept {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        i = detail::ascii_run(text, i);
-        if (i == text.size()) {
-            break;
-        }
-        const detail::utf8_step st = detail::utf8_next(text, i);
-        if (st.fault != detail::utf8_fault::none) {
-            return false;
-        }
-        i += st.size;
-    }
-    return true;
+    return detail::utf8_valid(text);
 }
 
 /// Encodes code points as UTF-8. Surrogates and values above U+10FFFF are not scalar values and

@@ -98,6 +98,13 @@ expect_bad "quoted field is never closed" --entrants bad.csv "${ARGS[@]}"
 printf 'id,party\nA,1\n' > bad.csv
 expect_bad "bad.csv:1" --entrants bad.csv "${ARGS[@]}"
 expect_bad "required column 'port' is missing" --entrants bad.csv "${ARGS[@]}"
+expect_bad "bad.csv:1:1, field 'port'" --entrants bad.csv "${ARGS[@]}"
+# An id that is not UTF-8 (Latin-1) can be drawn but not written into a JSON receipt.
+printf 'id,port,party
+Jos\351,nogales,1
+' > bad.csv
+expect_bad "field 'result[0].selected[0].id': text that is not valid UTF-8" --entrants bad.csv \
+           "${ARGS[@]}"
 printf 'id,port,party\nA,nogales,1\nB,nogales\n' > bad.csv
 expect_bad "bad.csv:3" --entrants bad.csv "${ARGS[@]}"
 printf 'id,port,party\nA,nogales,1\nB,nogales,0\n' > bad.csv

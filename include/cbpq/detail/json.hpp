@@ -8,6 +8,7 @@
 #define CBPQ_DETAIL_JSON_HPP
 
 #include "../error.hpp"
+#include "unicode_utf8.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -521,9 +522,34 @@ inline void json_write_string(std::string& out, std::string_view s) {
     out += '"';
 }
 
+// One step of the path to a value being written: a member name, or an array index.
+struct json_path_step {
+    const std::string* name = nullptr;
+    std::size_t index = 0;
+};
+
+// Throws invalid_input for a string (or member name) at `path` that is not UTF-8: JSON text
+// (RFC 8259, section 8.1) cannot hold it, and cbpq's reader would refuse the document.
+[[noreturn]] inline void json_throw_not_utf8(const std::vector<json_path_step>& path) {
+    std::string where;
+    for (const auto& step : path) {
+        if (step.name != nullptr) {
+            if (!where.empty()) {
+                where += '.';
+            }
+            where += *step.name; // a name that is itself not UTF-8 is not in the path
+        } else {
+            where += '[' + std::to_string(step.index) + ']';
+        }
+    }
+    throw_invalid_input("JSON document", where.empty() ? std::string("(root)") : where,
+                        "text that is not valid UTF-8 cannot be written as JSON");
+}
+
 // Writes `v` with two-space indentation; arrays of scalars and objects with only scalar
 // members stay on one line, so receipts read well and diff well.
-inline void json_write(std::string& out, const json_value& v, std::size_t indent = 0) {
+inline void json_write_at(std::string& out, const json_value& v, std::size_t indent,
+                          std::vector<json_path_step>& path) {
     auto scalar = [](const json_value& x) {
         return x.type != json_value::kind::array && x.type != json_value::kind::object;
     };
@@ -557,6 +583,9 @@ inline void json_write(std::string& out, const json_value& v, std::size_t indent
         out += v.text;
         return;
     case json_value::kind::string:
+        if (!utf8_valid(v.text)) {
+            json_throw_not_utf8(path);
+        }
         json_write_string(out, v.text);
         return;
     case json_value::kind::array:
@@ -579,18 +608,31 @@ inline void json_write(std::string& out, const json_value& v, std::size_t indent
             out.append(indent + 2, ' ');
         }
         if (is_array) {
-            json_write(out, v.items[i], indent + 2);
+            path.push_back({nullptr, i});
+            json_write_at(out, v.items[i], indent + 2, path);
         } else {
+            if (!utf8_valid(v.names[i])) {
+                json_throw_not_utf8(path);
+            }
+            path.push_back({&v.names[i], 0});
             json_write_string(out, v.names[i]);
             out += ": ";
-            json_write(out, v.values[i], indent + 2);
+            json_write_at(out, v.values[i], indent + 2, path);
         }
+        path.pop_back();
     }
     if (!one_line) {
         out += '\n';
         out.append(indent, ' ');
     }
     out += is_array ? ']' : '}';
+}
+
+// Writes `v` (json_write_at). Throws invalid_input naming the path of a string that is not
+// UTF-8 (`out` may then hold part of the text).
+inline void json_write(std::string& out, const json_value& v, std::size_t indent = 0) {
+    std::vector<json_path_step> path;
+    json_write_at(out, v, indent, path);
 }
 
 // A whole document: `root` as json_write writes it, and a final newline (receipts and

@@ -138,6 +138,23 @@ constexpr utf8_step utf8_next(std::string_view s, std::size_t i) noexcept {
     return {cp, len, utf8_fault::none};
 }
 
+// Whether `text` is well-formed UTF-8 (no overlongs, surrogates or values above U+10FFFF).
+[[nodiscard]] inline bool utf8_valid(std::string_view text) noexcept {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        i = ascii_run(text, i);
+        if (i == text.size()) {
+            break;
+        }
+        const utf8_step st = utf8_next(text, i);
+        if (st.fault != utf8_fault::none) {
+            return false;
+        }
+        i += st.size;
+    }
+    return true;
+}
+
 template <class Out>
 void utf8_append(Out& out, char32_t cp) {
     using ch = typename Out::value_type;
