@@ -295,6 +295,21 @@ TEST_CASE("audit: commit and reveal receipts") {
     CHECK(rep.difference.find("commitment") != std::string::npos);
 }
 
+TEST_CASE("audit: public values that do not parse are a difference, not a throw") {
+    const auto recs = test_entrants();
+    const auto cap = test_capacity();
+    auto r = test_receipt(recs, cap);
+    REQUIRE(cbpq::verify(r, recs, cap).ok);
+    for (const char* bad : {"", "9319/2 5 x/9", "9319//"}) {
+        CAPTURE(bad);
+        r.source.public_values = bad;
+        cbpq::verification_report rep;
+        CHECK_NOTHROW(rep = cbpq::verify(r, recs, cap));
+        CHECK(!rep.ok);
+        CHECK(rep.difference.rfind("seed: ", 0) == 0);
+    }
+}
+
 TEST_CASE("audit: string ids, and a receipt of the wrong id kind") {
     std::vector<srec> recs = {{"A-1", "x", 1}, {"A-2", "x", 2}, {"B-7", "x", 1}, {"C\"q", "x", 1}};
     cbpq::day_capacity cap;

@@ -797,9 +797,16 @@ template <class RawId>
     case seed_source::kind::given:
         break;
     case seed_source::kind::public_values: {
-        const seed s = seed::from_public_values(r.source.public_values);
-        if (s != r.seed) {
-            return fail("seed: the public values give " + s.to_hex() + ", the receipt says " +
+        // Public values that do not parse are a difference (an edited receipt), as a bad
+        // reveal is, not a throw.
+        std::optional<seed> s;
+        try {
+            s = seed::from_public_values(r.source.public_values);
+        } catch (const error& e) {
+            return fail(std::string("seed: ") + e.what());
+        }
+        if (*s != r.seed) {
+            return fail("seed: the public values give " + s->to_hex() + ", the receipt says " +
                         r.seed.to_hex());
         }
         break;
