@@ -11,7 +11,9 @@
 #include <cbpq/csv.hpp>
 
 #include <charconv>
+#include <cstdint>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace {
@@ -29,18 +31,23 @@ std::uint64_t parse_u64(const std::string& name, const std::string& text) {
     return v;
 }
 
+// Registrations held in memory at once, about 300 bytes each: 10^9 is about 300 GB.
+constexpr std::uint64_t max_count = 1000000000;
+
 int body(int argc, char** argv) {
     const tool::options opt(argc, argv, {"count", "dup-rate", "seed", "out"});
     gen::options o;
-    o.count = static_cast<std::size_t>(parse_u64("count", opt.require("count")));
-    const std::string rate = opt.require("dup-rate");
-    std::size_t used = 0;
-    try {
-        o.dup_rate = std::stod(rate, &used);
-    } catch (const std::exception&) {
-        used = 0;
+    const std::uint64_t count = parse_u64("count", opt.require("count"));
+    if (count > max_count) {
+        throw tool::usage_error("--count needs at most 1000000000 registrations, got " +
+                                std::to_string(count));
     }
-    if (used != rate.size() || !(o.dup_rate >= 0.0 && o.dup_rate < 1.0)) {
+    o.count = static_cast<std::size_t>(count);
+    const std::string rate = opt.require("dup-rate");
+    // A plain decimal number: std::from_chars takes no spaces, sign or hexadecimal prefix.
+    const auto [end, ec] = std::from_chars(rate.data(), rate.data() + rate.size(), o.dup_rate);
+    if (rate.empty() || rate[0] == '-' || ec != std::errc() || end != rate.data() + rate.size() ||
+        !(o.dup_rate >= 0.0 && o.dup_rate < 1.0)) {
         throw tool::usage_error("--dup-rate needs a number in [0, 1), got '" + rate + "'");
     }
     o.seed = parse_u64("seed", opt.require("seed"));

@@ -24,6 +24,17 @@ set +e
 set -e
 [ $rc -eq 2 ] || fail "generator accepted --dup-rate 1.5 (rc $rc)"
 [ ! -e bad.csv ] || fail "generator wrote output on error"
+for args in "--count 10 --dup-rate 0x0.1" "--count 10 --dup-rate +0.1" "--count 10 --dup-rate ' 0.1'" \
+            "--count 1000000001 --dup-rate 0"; do
+  set +e
+  eval "\"$gen\" $args --seed 1 --out bad.csv" 2> gen.err; rc=$?
+  set -e
+  [ $rc -eq 2 ] || fail "generator accepted $args (rc $rc)"
+  [ ! -e bad.csv ] || fail "generator wrote output for $args"
+done
+# A rate that rounds count * rate up to count still gives count registrations.
+"$gen" --count 1 --dup-rate 0.5 --seed 1 --out one.csv
+[ "$(wc -l < one.csv)" -eq 2 ] || fail "--count 1 --dup-rate 0.5 did not give one registration"
 
 # --- dedup: contract -----------------------------------------------------------------------
 MAP=id=id,registered=registered,given=given,surname=surname,birth=birth,sex=sex
