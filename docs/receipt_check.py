@@ -293,7 +293,8 @@ def check_receipt(r):
 def read_csv(path, required, optional=()):
     """Rows of an RFC 4180 file with a header row, as dicts of the named columns."""
     try:
-        with open(path, newline="", encoding="utf-8") as f:
+        # utf-8-sig: a byte order mark at the start is skipped, as cbpq's reader skips it.
+        with open(path, newline="", encoding="utf-8-sig") as f:
             rows = list(csv.reader(f, strict=True))
     except (OSError, UnicodeDecodeError, csv.Error) as e:
         raise BadInput("%s: %s" % (path, e))

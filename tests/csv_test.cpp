@@ -149,6 +149,22 @@ TEST_CASE("csv: fields after a quoted line break are placed on their own line") 
     CHECK(e.column() == 8);
 }
 
+TEST_CASE("csv: a UTF-8 byte order mark at the start is skipped") {
+    const std::string text = "\xEF\xBB\xBFid,port\n7,\"a\n";
+    const auto t = cbpq::parse_csv("\xEF\xBB\xBFid,port\n7,a\n", "e.csv");
+    CHECK(t.header == std::vector<std::string>{"id", "port"});
+    CHECK(t.rows[0].columns == std::vector<std::size_t>{1, 3});
+    const auto v = cbpq::parse_csv_views("\xEF\xBB\xBFid,port\n7,a\n", "e.csv");
+    CHECK(v.header()[0] == "id");
+    // Only at the start: elsewhere the bytes are data.
+    const auto w = cbpq::parse_csv("id,port\n\xEF\xBB\xBF" "7,a\n", "e.csv");
+    CHECK(w.rows[0].fields[0] == "\xEF\xBB\xBF"
+                                 "7");
+    const auto e = parse_failure(text);
+    CHECK(e.line() == 2);
+    CHECK(e.column() == 3);
+}
+
 TEST_CASE("csv: a missing column and an empty file are placed on the header line") {
     const auto t = cbpq::parse_csv("\n\nid,port\n7,a\n", "e.csv");
     const auto v = cbpq::parse_csv_views("\n\nid,port\n7,a\n", "e.csv");

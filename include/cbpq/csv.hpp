@@ -5,8 +5,10 @@
 /// \file
 /// A strict RFC 4180 CSV reader and writer, for the tools and for hosts that exchange files
 /// with cbpq. Records end in LF or CRLF; fields may be quoted ("a, b"), with "" for a quote
-/// inside; blank lines are skipped. Every error is a parse_error with the source, 1-based line
-/// and column, and the column's header name where there is one.
+/// inside; blank lines are skipped; a UTF-8 byte order mark at the start of the text is
+/// skipped. Every error is a parse_error with the source, 1-based line and column (columns
+/// count bytes from the first byte after any byte order mark), and the column's header name
+/// where there is one.
 
 #include "error.hpp"
 
@@ -109,6 +111,11 @@ void read_csv(std::string_view text, const std::string& source, const csv_option
     std::size_t line = 1;
     std::size_t line_start = 0;
     const std::size_t n = text.size();
+    // A UTF-8 byte order mark (spreadsheet programs write one) is not part of the first field.
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") {
+        i = 3;
+        line_start = 3;
+    }
     auto fail = [&](std::size_t at, const std::string& message) {
         throw_parse_error(source, line, at - line_start + 1, {}, message);
     };

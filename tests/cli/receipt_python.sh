@@ -333,12 +333,14 @@ awk 'BEGIN { print "id,port,party";
 printf 'port,persons,parties\nnogales,10,\nsan-ysidro,14,5\n' > CI.csv
 printf 'port,slot,persons\nsan-ysidro,08:00,6\nsan-ysidro,09:00,8\n' > SI.csv
 sed 's/^-163,/-0163,/' EI.csv > EI-zeros.csv
+{ printf '\357\273\277'; cat EI.csv; } > EI-bom.csv # a byte order mark: skipped by both
 sed 's/^-163,/x163,/' EI.csv > EI-text.csv
 sed 's/^-163,/18446744073709551616,/' EI.csv > EI-range.csv
 sed 's/^-126,/18446744073709551615,/' EI.csv > EI-mixed.csv
 { cat EI.csv; echo "-0126,nogales,1"; } > EI-repeat.csv
 expect 0 '^verified' --receipt RI.json --entrants EI.csv --capacity CI.csv --slots SI.csv
 expect 0 '^verified' --receipt RI.json --entrants EI-zeros.csv --capacity CI.csv --slots SI.csv
+expect 0 '^verified' --receipt RI.json --entrants EI-bom.csv --capacity CI.csv --slots SI.csv
 expect 2 'EI-text.csv:2' --receipt RI.json --entrants EI-text.csv --capacity CI.csv --slots SI.csv
 expect 2 'EI-range.csv:2' --receipt RI.json --entrants EI-range.csv --capacity CI.csv \
        --slots SI.csv
