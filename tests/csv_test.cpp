@@ -157,7 +157,9 @@ TEST_CASE("csv: a UTF-8 byte order mark at the start is skipped") {
     const auto v = cbpq::parse_csv_views("\xEF\xBB\xBFid,port\n7,a\n", "e.csv");
     CHECK(v.header()[0] == "id");
     // Only at the start: elsewhere the bytes are data.
-    const auto w = cbpq::parse_csv("id,port\n\xEF\xBB\xBF" "7,a\n", "e.csv");
+    const auto w = cbpq::parse_csv("id,port\n\xEF\xBB\xBF"
+                                   "7,a\n",
+                                   "e.csv");
     CHECK(w.rows[0].fields[0] == "\xEF\xBB\xBF"
                                  "7");
     const auto e = parse_failure(text);
