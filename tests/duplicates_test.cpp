@@ -1448,7 +1448,8 @@ TEST_CASE("duplicates: the generator reproduces from its seed") {
     CHECK(per_person.size() == 300 - 15); // 5% of 300 are duplicates
     // A rate that rounds count * rate up to count still leaves one person to copy.
     const std::pair<std::size_t, double> near_one[] = {{1, 0.5}, {10, 0.95}, {1000, 0.9999}};
-    for (const auto& [n, rate] : near_one) {
+    for (const auto& [count, rate] : near_one) {
+        const std::size_t n = count; // a copy: Clang 14 cannot capture a structured binding
         CAPTURE(n);
         gen::options o;
         o.count = n;
