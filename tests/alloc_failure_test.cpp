@@ -10,6 +10,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -60,14 +61,32 @@ int check_strong(const T& before, Op op) {
 
 } // namespace
 
-// The replaceable allocation functions ([new.delete.single], [new.delete.array]); the aligned
-// and nothrow forms keep their defaults.
+// The replaceable allocation functions ([new.delete.single], [new.delete.array]), with their
+// nothrow forms: memory from a nothrow new (std::stable_sort's buffer) is freed by the plain
+// delete, so both must come from the same place (AddressSanitizer, which has its own, reports
+// a mismatch otherwise). The aligned forms keep their defaults, new and delete alike.
 void* operator new(std::size_t n) { return allocate(n); }
 void* operator new[](std::size_t n) { return allocate(n); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+    try {
+        return allocate(n);
+    } catch (const std::bad_alloc&) {
+        return nullptr;
+    }
+}
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
+    try {
+        return allocate(n);
+    } catch (const std::bad_alloc&) {
+        return nullptr;
+    }
+}
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace {
 
@@ -102,6 +121,13 @@ cbpq::category_tally tally(std::size_t n, double base) {
 } // namespace
 
 TEST_CASE("allocation failure: the replaced operator new fails where it is armed, and only there") {
+    // std::stable_sort takes its buffer with a nothrow new and gives it back with delete.
+    std::vector<std::string> words;
+    for (int i = 0; i < 2000; ++i) {
+        words.push_back(std::string(40, static_cast<char>('a' + (i * 7) % 26)));
+    }
+    std::stable_sort(words.begin(), words.end());
+    CHECK(std::is_sorted(words.begin(), words.end()));
     fail_after = 1;
     auto* a = new int(1); // the one allowed
     CHECK_THROWS_AS((void)new int(2), std::bad_alloc);
