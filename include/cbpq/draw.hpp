@@ -1008,9 +1008,10 @@ template <std::ranges::forward_range R, class IdProj, class PortProj, class Part
         }
     };
     // Each entrant's bucket, read with its id (keyed_pass_tagged): `invalid` when its port or
-    // party is bad, which place() then reports (errors in input order).
+    // party is bad, which place() then reports (errors in input order). Only a host
+    // projection's own exception leaves from here.
     constexpr std::size_t invalid = static_cast<std::size_t>(-1);
-    auto bucket_of = [&](It at) noexcept -> std::size_t {
+    auto bucket_of = [&](It at) -> std::size_t {
         const auto& port = std::invoke(port_proj, *at);
         std::size_t pi = 0;
         if constexpr (std::integral<port_t>) {

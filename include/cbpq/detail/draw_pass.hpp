@@ -270,15 +270,15 @@ void throw_first_duplicate(std::vector<std::pair<std::uint64_t, It>>& found, IdP
 // Calls visit(iterator, key, tag) for every entrant in input order and returns how many there
 // were; tag is prepare(iterator), a std::size_t computed while the entrant's id is read for its
 // key (so that reading the rest of the record overlaps the memory traffic of the pass, and the
-// visit after the keys works on small values). prepare must not throw: a visitor that finds a
-// record invalid gets a tag that says so and throws in visit, so errors come in input order
-// whatever the blocks. Integer ids are gathered 256 at a time and keyed together (batch_keys:
-// AVX-512, AVX2 or scalar, the same keys on every path); string ids one at a time. With
-// `check_duplicates`, throws invalid_input (field "id") after the pass if an id appears twice:
-// the keys go to a repeated_key_finder, and only if some key repeats does a second pass
-// recompute the keys to find those entrants and compare their ids. The finder's memory comes
-// from `scratch` (a draw_workspace's) when it is not null, else from a scratch of this call.
-// Exceptions from `visit` propagate at once.
+// visit after the keys works on small values). A visitor that finds a record invalid should
+// have prepare return a tag that says so and throw in visit, so that its errors come in input
+// order whatever the blocks; an exception from prepare (a host projection's) propagates. Integer
+// ids are gathered 256 at a time and keyed together (batch_keys: AVX-512, AVX2 or scalar, the same
+// keys on every path); string ids one at a time. With `check_duplicates`, throws invalid_input
+// (field "id") after the pass if an id appears twice: the keys go to a repeated_key_finder, and
+// only if some key repeats does a second pass recompute the keys to find those entrants and compare
+// their ids. The finder's memory comes from `scratch` (a draw_workspace's) when it is not null,
+// else from a scratch of this call. Exceptions from `visit` propagate at once.
 template <std::ranges::forward_range R, class IdProj, class Prepare, class Visit>
 std::uint64_t keyed_pass_tagged(const R& entrants, const draw_key& key, IdProj& id_proj,
                                 bool check_duplicates, key_scratch* scratch, Prepare&& prepare,
