@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <initializer_list>
 #include <iterator>
 #include <limits>
 #include <optional>
@@ -423,6 +424,19 @@ inline void touch_fields(const registration_view& r) noexcept {
 
 } // namespace detail
 
+namespace detail {
+// Throws invalid_input (record `record`, the field's name) for the first text that is not
+// UTF-8; validate_registration and normalize_registration share it.
+inline void require_utf8(std::string_view record,
+                         std::initializer_list<std::pair<std::string_view, const char*>> fields) {
+    for (const auto& [text, name] : fields) {
+        if (!is_valid_utf8(text)) {
+            throw_invalid_input(std::string(record), name, "invalid UTF-8");
+        }
+    }
+}
+} // namespace detail
+
 /// Checks what normalize_registration would refuse, without normalising: a non-empty id, a
 /// readable birth date, valid UTF-8 in every text field. Throws invalid_input naming the id
 /// and the field. O(total length); no allocation unless it throws.
@@ -442,28 +456,22 @@ inline void validate_registration(const registration_view& r,
                 (options.date_format.empty() ? std::string("YYYY-MM-DD or YYYYMMDD")
                                              : options.date_format));
     }
-    const std::pair<std::string_view, const char*> fields[] = {
-        {r.given, "given"},
-        {r.middle, "middle"},
-        {r.surname, "surname"},
-        {r.full_name, "full_name"},
-        {r.sex, "sex"},
-        {r.nationality, "nationality"},
-        {r.document, "document"},
-        {r.document_type, "document_type"},
-        {r.document_country, "document_country"},
-        {r.phone, "phone"},
-        {r.phone_country, "phone_country"},
-        {r.email, "email"},
-        {r.device, "device"},
-        {r.address, "address"},
-        {r.postcode, "postcode"},
-        {r.city, "city"}};
-    for (const auto& [text, name] : fields) {
-        if (!is_valid_utf8(text)) {
-            detail::throw_invalid_input(std::string(r.id), name, "invalid UTF-8");
-        }
-    }
+    detail::require_utf8(r.id, {{r.given, "given"},
+                                {r.middle, "middle"},
+                                {r.surname, "surname"},
+                                {r.full_name, "full_name"},
+                                {r.sex, "sex"},
+                                {r.nationality, "nationality"},
+                                {r.document, "document"},
+                                {r.document_type, "document_type"},
+                                {r.document_country, "document_country"},
+                                {r.phone, "phone"},
+                                {r.phone_country, "phone_country"},
+                                {r.email, "email"},
+                                {r.device, "device"},
+                                {r.address, "address"},
+                                {r.postcode, "postcode"},
+                                {r.city, "city"}});
 }
 
 /// Normalises one registration into `out` (reused: its buffers keep their capacity).
@@ -484,17 +492,11 @@ inline void normalize_registration(const registration_view& r, normalized_regist
     // Fields read below without being decoded as text (kept as given, reduced to digits, or
     // not read at all) are checked here, so that invalid UTF-8 is refused in every field, as
     // validate_registration refuses it.
-    const std::pair<std::string_view, const char*> undecoded[] = {
-        {r.document_type, "document_type"},
-        {r.phone, "phone"},
-        {r.device, "device"},
-        {r.city, "city"},
-        {r.full_name, "full_name"}};
-    for (const auto& [text, name] : undecoded) {
-        if (!is_valid_utf8(text)) {
-            detail::throw_invalid_input(std::string(record), name, "invalid UTF-8");
-        }
-    }
+    detail::require_utf8(record, {{r.document_type, "document_type"},
+                                  {r.phone, "phone"},
+                                  {r.device, "device"},
+                                  {r.city, "city"},
+                                  {r.full_name, "full_name"}});
     out.id.assign(r.id);
     out.registered = r.registered;
     auto birth = parse_yyyymmdd(r.birth, options.date_format);
